@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs a software Vulkan driver (Mesa lavapipe >= 25, from bookworm-backports) into
+# .cache/lavapipe so Dawn can run the WGSL shaders on a machine without a GPU.
+# Debian 12's own lavapipe (Mesa 22.3) lacks features Dawn requires.
+# Prints the path of the ICD json to export as VK_DRIVER_FILES.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dest="$root/.cache/lavapipe"
+icd="$dest/lvp_icd.json"
+if [ -f "$icd" ]; then echo "$icd"; exit 0; fi
+
+if ! ldconfig -p | grep -q 'libvulkan.so.1 ' || ! ldconfig -p | grep -q 'libLLVM-15.so.1'; then
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvulkan1 libllvm15 >&2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/parts" "$work/lists/partial" "$work/cache/archives/partial"
+cat > "$work/parts/backports.sources" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+apt_opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$work/parts"
+  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Sandbox::User=root)
+apt-get "${apt_opts[@]}" update -qq >&2
+(cd "$work" && apt-get "${apt_opts[@]}" download mesa-vulkan-drivers >&2)
+mkdir -p "$dest"
+dpkg -x "$work"/mesa-vulkan-drivers_*.deb "$work/root"
+cp "$work/root/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so" "$dest/"
+cat > "$icd" <<JSON
+{ "file_format_version": "1.0.1",
+  "ICD": { "library_path": "$dest/libvulkan_lvp.so", "api_version": "1.4.305" } }
+JSON
+echo "$icd"

@@ -1,0 +1,52 @@
+/** One error catalog: a stable `code`, an HTTP status used only at the server edge. */
+export type ErrorCode =
+  | 'EMPTY_INPUT'
+  | 'INPUT_TOO_LARGE'
+  | 'UNSUPPORTED_FORMAT'
+  | 'CORRUPT_IMAGE'
+  | 'TRUNCATED_IMAGE'
+  | 'TOO_MANY_PIXELS'
+  | 'IMAGE_TOO_SMALL'
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_CHECKSUM_MISMATCH'
+  | 'MODEL_INVALID'
+  | 'NO_GPU'
+  | 'GPU_ERROR'
+  | 'CONFIG_INVALID'
+  | 'INFERENCE_FAILED'
+
+const httpStatus: Record<ErrorCode, number> = {
+  EMPTY_INPUT: 400,
+  INPUT_TOO_LARGE: 413,
+  UNSUPPORTED_FORMAT: 415,
+  CORRUPT_IMAGE: 422,
+  TRUNCATED_IMAGE: 422,
+  TOO_MANY_PIXELS: 413,
+  IMAGE_TOO_SMALL: 422,
+  MODEL_NOT_FOUND: 500,
+  MODEL_CHECKSUM_MISMATCH: 500,
+  MODEL_INVALID: 500,
+  NO_GPU: 503,
+  GPU_ERROR: 503,
+  CONFIG_INVALID: 500,
+  INFERENCE_FAILED: 500,
+}
+
+export class XrayError extends Error {
+  readonly code: ErrorCode
+  readonly details?: Record<string, unknown>
+  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: opts.cause })
+    this.name = 'XrayError'
+    this.code = code
+    this.details = opts.details
+  }
+  get status(): number {
+    return httpStatus[this.code]
+  }
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } }
+  }
+}
+
+export const isXrayError = (e: unknown): e is XrayError => e instanceof XrayError

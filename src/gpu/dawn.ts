@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { consola } from 'consola'
+import { XrayError } from '../errors/index.ts'
+import { projectRoot } from '../config/paths.ts'
+import { patchQueueForSharedMemory } from './shims.ts'
+
+const log = consola.withTag('gpu')
+
+export interface AdapterSummary {
+  vendor: string
+  architecture: string
+  device: string
+  description: string
+  /** Software rasterizers (lavapipe, SwiftShader) report true. */
+  fallback: boolean
+}
+
+let gpu: GPU | undefined
+
+/**
+ * Loads Dawn (npm `webgpu`), installs its globals (GPUBufferUsage, ...) and `navigator.gpu`,
+ * which onnxruntime-web's WebGPU backend looks for, and patches what Dawn needs patched.
+ */
+export async function loadDawn(): Promise<GPU> {
+  if (gpu) return gpu
+  const bundledIcd = path.join(projectRoot(), '.cache', 'lavapipe', 'lvp_icd.json')
+  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES && process.env.XRAYOPS_LAVAPIPE !== '0' && existsSync(bundledIcd))
+    process.env.VK_DRIVER_FILES = bundledIcd
+  process.env.XDG_RUNTIME_DIR ??= '/tmp'
+  const mod = (await import('webgpu')) as { create: (flags: string[]) => GPU; globals: Record<string, unknown> }
+  Object.assign(globalThis, mod.globals)
+  patchQueueForSharedMemory(mod.globals.GPUQueue as { prototype: GPUQueue })
+  const flags = (process.env.XRAYOPS_DAWN_FLAGS ?? '').split(',').filter(Boolean)
+  gpu = mod.create(flags)
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true })
+  return gpu
+}
+
+export const summarizeAdapter = (a: GPUAdapter): AdapterSummary => {
+  const info = a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    fallback: Boolean(info.isFallbackAdapter ?? (a as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+  }
+}
+
+export const adapterName = (s: AdapterSummary) => s.description || [s.vendor, s.architecture, s.device].filter(Boolean).join(' ')
+
+/**
+ * Picks the adapter: the high-performance one. Software adapters are used only when
+ * `allowSoftware` (DEVICE=gpu on a host without a hardware GPU, e.g. CI on lavapipe).
+ * Returns null when there is none that qualifies.
+ */
+export async function selectAdapter(allowSoftware: boolean): Promise<GPUAdapter | null> {
+  let g: GPU
+  try {
+    g = await loadDawn()
+  } catch (cause) {
+    throw new XrayError('GPU_ERROR', `cannot load the WebGPU runtime (Dawn): ${(cause as Error).message}`, { cause })
+  }
+  const adapter = await g.requestAdapter({ powerPreference: 'high-performance' }).catch((e: unknown) => {
+    log.debug('requestAdapter failed', e)
+    return null
+  })
+  if (!adapter) return null
+  const s = summarizeAdapter(adapter)
+  if (s.fallback && !allowSoftware) {
+    log.info(`ignoring software adapter ${adapterName(s)} (DEVICE=gpu uses it)`)
+    return null
+  }
+  return adapter
+}

@@ -1,0 +1,90 @@
+import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import { XrayError } from '../errors/index.ts'
+import { describeUnsupported, sniffFormat, type ImageFormat } from './sniff.ts'
+import { to8bit, toLuminance } from './luminance.ts'
+import { pngChunkState } from './png-chunks.ts'
+
+export interface DecodeLimits {
+  /** Largest encoded input accepted, in bytes. */
+  maxBytes: number
+  /** Largest decoded image accepted, in pixels (guards against decompression bombs). */
+  maxPixels: number
+  /** Smallest side accepted, in pixels. */
+  minSide: number
+}
+
+export const defaultDecodeLimits: DecodeLimits = { maxBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, minSide: 16 }
+
+/** An 8-bit single-channel image, row-major. */
+export interface GrayImage {
+  width: number
+  height: number
+  data: Uint8Array
+  format: ImageFormat
+  /** Bits per sample and channel count of the source, for the record. */
+  source: { bitDepth: 8 | 16; channels: number }
+}
+
+// libvips decodes on libuv's thread pool, so decoding never blocks the event loop.
+sharp.cache(false)
+
+const corrupt = /corrupt|invalid|missing|bad |unsupported marker|not a /i
+const truncated = /premature end|truncat|unexpected end|not enough data|end of (file|stream)|incomplete/i
+
+const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): XrayError => {
+  const msg = cause instanceof Error ? cause.message : String(cause)
+  const cut = format === 'png' ? pngChunkState(input) === 'truncated' : truncated.test(msg) && !corrupt.test(msg)
+  return cut
+    ? new XrayError('TRUNCATED_IMAGE', `${format.toUpperCase()} data ends early: ${msg.trim()}`, { cause })
+    : new XrayError('CORRUPT_IMAGE', `${format.toUpperCase()} data cannot be decoded: ${msg.trim()}`, { cause })
+}
+
+/** Validates and decodes a PNG or JPEG to 8-bit luminance. Throws XrayError with a stable code. */
+export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defaultDecodeLimits): Promise<GrayImage> {
+  if (input.length === 0) throw new XrayError('EMPTY_INPUT', 'the image is empty (0 bytes)')
+  if (input.length > limits.maxBytes)
+    throw new XrayError('INPUT_TOO_LARGE', `the image is ${input.length} bytes; the limit is ${limits.maxBytes}`, {
+      details: { bytes: input.length, limit: limits.maxBytes },
+    })
+  const format = sniffFormat(input)
+  if (!format)
+    throw new XrayError('UNSUPPORTED_FORMAT', `unsupported image format (${describeUnsupported(input)}); send PNG or JPEG`)
+
+  const opts = { failOn: 'truncated' as const, limitInputPixels: false as const, sequentialRead: true }
+  let meta: Metadata
+  try {
+    meta = await sharp(input, opts).metadata()
+  } catch (cause) {
+    throw decodeFailure(format, cause, input)
+  }
+  const { width = 0, height = 0 } = meta
+  if (width * height > limits.maxPixels)
+    throw new XrayError('TOO_MANY_PIXELS', `the image is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxPixels}`, {
+      details: { width, height, limit: limits.maxPixels },
+    })
+  if (Math.min(width, height) < limits.minSide)
+    throw new XrayError('IMAGE_TOO_SMALL', `the image is ${width}x${height}; each side must be at least ${limits.minSide} px`)
+
+  // Keep gray as gray and 16 bits as 16 bits: libvips would otherwise convert to 8-bit sRGB.
+  const sixteen = meta.depth === 'ushort'
+  const gray = (meta.channels ?? 3) <= 2
+  const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb'
+  let raw: { data: Buffer; info: OutputInfo }
+  try {
+    raw = await sharp(input, opts).removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
+  } catch (cause) {
+    throw decodeFailure(format, cause, input)
+  }
+  const { info, data } = raw
+  const samples = sixteen
+    ? to8bit(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2))
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const pixels = info.width * info.height
+  return {
+    width: info.width,
+    height: info.height,
+    data: toLuminance(samples, pixels, info.channels),
+    format,
+    source: { bitDepth: sixteen ? 16 : 8, channels: info.channels },
+  }
+}

@@ -1,0 +1,30 @@
+import type { GrayImage } from '../imaging/decode.ts'
+
+export interface EngineOutput {
+  count: number
+  /** [count, 2] */
+  logits: Float32Array
+  /** [count, 2, 7, 7] */
+  cam: Float32Array
+}
+
+export interface EngineRun {
+  output: EngineOutput
+  /** Milliseconds spent preprocessing (host work and GPU submission) and running the model. */
+  preprocessMs: number
+  inferenceMs: number
+}
+
+/** One model on one device. Implementations serialize their own runs. */
+export interface Engine {
+  readonly kind: 'webgpu' | 'cpu'
+  /** Adapter description, or a CPU description. */
+  readonly deviceName: string
+  /** Decoded images of any sizes -> model outputs, preprocessing included. */
+  infer(images: GrayImage[]): Promise<EngineRun>
+  /** An already preprocessed NCHW f32 batch [n, 3, H, W] -> model outputs. */
+  inferTensor(input: Float32Array, n: number): Promise<EngineRun>
+  /** Bytes of GPU memory held by our own buffers (0 on the CPU). */
+  gpuBytes(): number
+  close(): Promise<void>
+}

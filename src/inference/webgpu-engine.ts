@@ -1,0 +1,154 @@
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import v8 from 'node:v8'
+import { consola } from 'consola'
+import type * as OrtWeb from 'onnxruntime-web'
+import { XrayError } from '../errors/index.ts'
+import { adapterName, selectAdapter, summarizeAdapter } from '../gpu/dawn.ts'
+import { GpuPreprocessor } from '../gpu/preprocess.ts'
+import type { GrayImage } from '../imaging/decode.ts'
+import type { LoadedModel } from '../models/manifest.ts'
+import type { PreprocessParams } from '../preprocess/params.ts'
+import { Mutex } from './mutex.ts'
+import type { Engine, EngineRun } from './types.ts'
+
+const log = consola.withTag('webgpu')
+type Ort = typeof OrtWeb
+
+let generation = 0
+const require = createRequire(import.meta.url)
+
+/**
+ * A fresh instance of onnxruntime-web with its JSEP WebGPU backend. The backend binds itself to
+ * one GPUDevice for the life of the module instance, so recovering from a device loss takes a new
+ * instance (a new module URL).
+ */
+async function loadOrtWeb(): Promise<Ort> {
+  // Node 20's TurboFan stalls 40-75 s on ORT's wasm; Liftoff alone compiles it at once.
+  v8.setFlagsFromString('--liftoff-only')
+  const url = pathToFileURL(path.join(path.dirname(require.resolve('onnxruntime-web')), 'ort.all.bundle.min.mjs')).href
+  const m = await import(generation++ === 0 ? url : `${url}?instance=${generation}`)
+  const ort = ((m as { default?: Ort }).default ?? m) as Ort
+  ort.env.wasm.numThreads = 1 // threads are unsupported by the browser bundle under Node
+  ort.env.logLevel = 'error'
+  return ort
+}
+
+/**
+ * WebGPU engine: WGSL preprocessing writes the model input into a GPU buffer on the device that
+ * onnxruntime-web uses, and the session reads that buffer directly (Tensor.fromGpuBuffer).
+ * After a device loss the next call rebuilds the session and the pipelines.
+ */
+export class WebGpuEngine implements Engine {
+  readonly kind = 'webgpu'
+  readonly deviceName: string
+  private readonly mutex = new Mutex()
+  private state?: { session: OrtWeb.InferenceSession; device: GPUDevice; pre: GpuPreprocessor; lost: boolean }
+
+  private ort!: Ort
+
+  private constructor(private adapter: GPUAdapter, private readonly allowSoftware: boolean, private readonly model: LoadedModel, private readonly params: PreprocessParams) {
+    this.deviceName = adapterName(summarizeAdapter(adapter))
+  }
+
+  static async create(adapter: GPUAdapter, allowSoftware: boolean, model: LoadedModel, params: PreprocessParams): Promise<WebGpuEngine> {
+    const engine = new WebGpuEngine(adapter, allowSoftware, model, params)
+    await engine.open()
+    return engine
+  }
+
+  private async open() {
+    this.ort = await loadOrtWeb()
+    this.ort.env.webgpu.adapter = this.adapter as unknown as typeof this.ort.env.webgpu.adapter
+    let session: OrtWeb.InferenceSession
+    try {
+      session = await this.ort.InferenceSession.create(this.model.bytes, {
+        executionProviders: ['webgpu'],
+        graphOptimizationLevel: 'all',
+      })
+    } catch (cause) {
+      throw new XrayError('GPU_ERROR', `onnxruntime-web (WebGPU) cannot load model ${this.model.manifest.name}: ${(cause as Error).message}`, { cause })
+    }
+    const device = (await this.ort.env.webgpu.device) as unknown as GPUDevice
+    device.pushErrorScope('validation')
+    const pre = new GpuPreprocessor(device, this.params)
+    const err = await device.popErrorScope()
+    if (err) throw new XrayError('GPU_ERROR', `preprocessing shaders failed to build: ${err.message}`)
+    const state = { session, device, pre, lost: false }
+    device.lost.then((info) => {
+      state.lost = true
+      if (info.reason !== 'destroyed' || this.state === state) log.warn(`GPU device lost (${info.reason}): ${info.message}`)
+    })
+    this.state = state
+  }
+
+  /** Ensures a live device and session, rebuilding them after a loss. */
+  private async live() {
+    if (this.state && !this.state.lost) return this.state
+    log.info('rebuilding the WebGPU session after a device loss')
+    if (this.state) {
+      this.state.pre.destroy()
+      await this.state.session.release().catch(() => undefined)
+      this.state = undefined
+      // An adapter hands out one device; ask for a new one.
+      const adapter = await selectAdapter(this.allowSoftware)
+      if (!adapter) throw new XrayError('NO_GPU', 'the GPU was lost and no adapter is available now')
+      this.adapter = adapter
+    }
+    await this.open()
+    return this.state!
+  }
+
+  /** Simulates a device loss (tests, `xrayops` diagnostics). */
+  loseDevice(): void {
+    this.state?.device.destroy()
+  }
+
+  infer(images: GrayImage[]): Promise<EngineRun> {
+    return this.mutex.run(async () => {
+      const s = await this.live()
+      const t0 = performance.now()
+      const buffer = s.pre.run(images)
+      const t1 = performance.now()
+      const { outWidth: w, outHeight: h } = this.params
+      const input = this.ort.Tensor.fromGpuBuffer(buffer as unknown as OrtWeb.Tensor.GpuBufferType, { dataType: 'float32', dims: [images.length, 3, h, w] })
+      const output = await this.runSession(s.session, input, images.length)
+      return { output, preprocessMs: t1 - t0, inferenceMs: performance.now() - t1 }
+    })
+  }
+
+  inferTensor(data: Float32Array, n: number): Promise<EngineRun> {
+    return this.mutex.run(async () => {
+      const s = await this.live()
+      const t0 = performance.now()
+      const { outWidth: w, outHeight: h } = this.params
+      const output = await this.runSession(s.session, new this.ort.Tensor('float32', data, [n, 3, h, w]), n)
+      return { output, preprocessMs: 0, inferenceMs: performance.now() - t0 }
+    })
+  }
+
+  private async runSession(session: OrtWeb.InferenceSession, input: OrtWeb.Tensor, n: number) {
+    try {
+      const out = await session.run({ [this.model.manifest.input.name]: input })
+      const logits = (await out.logits.getData()) as Float32Array
+      const cam = (await out.cam.getData()) as Float32Array
+      return { count: n, logits, cam }
+    } catch (cause) {
+      if (this.state) this.state.lost ||= (cause as Error).message.includes('lost')
+      throw new XrayError('INFERENCE_FAILED', `WebGPU inference failed: ${(cause as Error).message}`, { cause })
+    }
+  }
+
+  gpuBytes(): number {
+    return this.state?.pre.bytes ?? 0
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      this.state?.pre.destroy()
+      await this.state?.session.release()
+      this.state = undefined
+    })
+  }
+}

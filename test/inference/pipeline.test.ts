@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Pipeline } from '../../src/inference/pipeline.ts'
+import { WebGpuEngine } from '../../src/inference/webgpu-engine.ts'
+import { fixture, goldenRows, readFixture } from '../helpers/fixtures.ts'
+import { testAdapter } from '../helpers/gpu.ts'
+
+const golden = goldenRows()
+const goldenInputs = golden.map(([key]) => readFixture(`xray-224/${key}`))
+const originals = ['xray-original/person100_bacteria_475.jpeg', 'xray-original/IM-0001-0001.jpeg'].map(readFixture)
+
+const scores = (results: Awaited<ReturnType<Pipeline['predict']>>) =>
+  results.map((r) => {
+    if (!r.ok) throw r.error
+    return r.score
+  })
+
+describe('CPU pipeline', () => {
+  let cpu: Pipeline
+  beforeAll(async () => {
+    cpu = await Pipeline.create({ device: 'cpu' })
+  })
+  afterAll(() => cpu?.close())
+
+  it('reproduces the golden P(pneumonia) of real X-rays within 1e-4', async () => {
+    const got = scores(await cpu.predict(goldenInputs))
+    golden.forEach(([key, p], i) => expect(Math.abs(got[i] - p), key).toBeLessThan(1e-4))
+  })
+
+  it('labels at the manifest threshold and returns both probabilities and the 2x7x7 CAM', async () => {
+    const [r] = await cpu.predict([goldenInputs[4]])
+    if (!r.ok) throw r.error
+    expect(r.label).toBe('PNEUMONIA')
+    expect(r.threshold).toBe(0.5)
+    expect(r.probabilities.NORMAL + r.probabilities.PNEUMONIA).toBeCloseTo(1, 6)
+    expect(r.cam.length).toBe(2 * 7 * 7)
+    expect(cpu.device.kind).toBe('cpu')
+  })
+
+  it('answers the same for an image alone and inside a batch', async () => {
+    const alone = scores(await cpu.predict([originals[1]]))[0]
+    const batch = scores(await cpu.predict([goldenInputs[0], originals[1], originals[0]]))
+    expect(Math.abs(batch[1] - alone)).toBeLessThan(1e-5)
+  })
+
+  it('fails a bad image alone and still answers the rest of its batch', async () => {
+    const results = await cpu.predict([goldenInputs[0], new Uint8Array([1, 2, 3]), goldenInputs[1]])
+    expect(results.map((r) => r.ok)).toEqual([true, false, true])
+    expect(results[1].ok || results[1].error.code).toBe('UNSUPPORTED_FORMAT')
+  })
+})
+
+const adapter = await testAdapter()
+
+describe.skipIf(!adapter)('WebGPU pipeline (zero-copy from WGSL preprocessing into onnxruntime-web)', () => {
+  let gpu: Pipeline
+  let cpu: Pipeline
+  beforeAll(async () => {
+    gpu = await Pipeline.create({ device: 'gpu' })
+    cpu = await Pipeline.create({ device: 'cpu' })
+  })
+  afterAll(async () => {
+    await gpu?.close()
+    await cpu?.close()
+  })
+
+  it('runs on a WebGPU adapter', () => {
+    expect(gpu.device.kind).toBe('webgpu')
+    expect(gpu.device.name.length).toBeGreaterThan(0)
+  })
+
+  it('reproduces the golden P(pneumonia) within 1e-4, in one batch', async () => {
+    const got = scores(await gpu.predict(goldenInputs))
+    golden.forEach(([key, p], i) => expect(Math.abs(got[i] - p), key).toBeLessThan(1e-4))
+  })
+
+  it('gives the CPU answers on original-resolution X-rays of different sizes in one batch', async () => {
+    const g = await gpu.predict(originals)
+    const c = await cpu.predict(originals)
+    g.forEach((r, i) => {
+      const rc = c[i]
+      if (!r.ok || !rc.ok) throw new Error('prediction failed')
+      expect(Math.abs(r.score - rc.score)).toBeLessThan(1e-4)
+      let camDiff = 0
+      r.cam.forEach((v, k) => (camDiff = Math.max(camDiff, Math.abs(v - rc.cam[k]))))
+      expect(camDiff).toBeLessThan(1e-3)
+    })
+  })
+
+  it('recovers from a device loss on the next call', async () => {
+    const before = scores(await gpu.predict([goldenInputs[3]]))[0]
+    ;(gpu.engine as WebGpuEngine).loseDevice()
+    await new Promise((r) => setTimeout(r, 50))
+    const after = scores(await gpu.predict([goldenInputs[3]]))[0]
+    expect(Math.abs(after - before)).toBeLessThan(1e-6)
+    expect(gpu.engine.gpuBytes()).toBeGreaterThan(0)
+  })
+})
+
+describe('device selection', () => {
+  it('DEVICE=cpu never touches the GPU', async () => {
+    const p = await Pipeline.create({ device: 'cpu', model: fixture('../../models/pneumonia-efficientnet_b0-v1.json') })
+    expect(p.device.kind).toBe('cpu')
+    await p.close()
+  })
+})
