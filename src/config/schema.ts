@@ -1,0 +1,27 @@
+import type { DeviceMode } from './device.ts'
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+
+/** The model server's effective configuration (deployment/config.yaml + environment + flags). */
+export interface ServerConfig {
+  model: {
+    /** Manifest (.json) or .onnx with its manifest beside it. */
+    path: string
+    architecture: string
+    device: DeviceMode
+  }
+  server: { host: string; port: number; workers: number }
+  performance: {
+    cacheSize: number
+    enableBatching: boolean
+    /** Longest wait for a batch to fill, in milliseconds. */
+    batchTimeoutMs: number
+    batchSize: number
+  }
+  logging: { level: LogLevel; format: 'json' | 'pretty'; file?: string }
+  metrics: { enabled: boolean }
+  limits: { maxBodyBytes: number; maxPixels: number; maxBatchImages: number }
+}
+
+/** Where an effective value came from, per dotted key (`performance.cacheSize`). */
+export type ConfigSource = 'default' | 'file' | 'env' | 'flag'
