@@ -3,6 +3,7 @@ import path from 'node:path'
 import { consola } from 'consola'
 import { XrayError } from '../errors/index.ts'
 import { projectRoot } from '../config/paths.ts'
+import { loadWebgpu } from '../runtime/native.ts'
 import { patchQueueForSharedMemory } from './shims.ts'
 
 const log = consola.withTag('gpu')
@@ -28,7 +29,7 @@ export async function loadDawn(): Promise<GPU> {
   if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES && process.env.XRAYOPS_LAVAPIPE !== '0' && existsSync(bundledIcd))
     process.env.VK_DRIVER_FILES = bundledIcd
   process.env.XDG_RUNTIME_DIR ??= '/tmp'
-  const mod = (await import('webgpu')) as { create: (flags: string[]) => GPU; globals: Record<string, unknown> }
+  const mod = await loadWebgpu()
   Object.assign(globalThis, mod.globals)
   patchQueueForSharedMemory(mod.globals.GPUQueue as { prototype: GPUQueue })
   const flags = (process.env.XRAYOPS_DAWN_FLAGS ?? '').split(',').filter(Boolean)

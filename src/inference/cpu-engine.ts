@@ -5,6 +5,7 @@ import type { GrayImage } from '../imaging/decode.ts'
 import type { LoadedModel } from '../models/manifest.ts'
 import { preprocessCpu } from '../preprocess/cpu.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
+import { loadOrtNode } from '../runtime/native.ts'
 import { Mutex } from './mutex.ts'
 import type { Engine, EngineRun } from './types.ts'
 
@@ -24,8 +25,7 @@ export class CpuEngine implements Engine {
   }
 
   static async create(model: LoadedModel, params: PreprocessParams, threads = Number(process.env.XRAYOPS_CPU_THREADS) || os.availableParallelism()): Promise<CpuEngine> {
-    const mod = (await import('onnxruntime-node')) as unknown as Ort & { default?: Ort }
-    const ort = mod.default ?? mod
+    const ort = await loadOrtNode()
     try {
       const session = await ort.InferenceSession.create(model.bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' })
       return new CpuEngine(ort, session, model, params, threads)

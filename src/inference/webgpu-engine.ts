@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import v8 from 'node:v8'
 import { consola } from 'consola'
 import type * as OrtWeb from 'onnxruntime-web'
@@ -10,6 +7,7 @@ import { GpuPreprocessor } from '../gpu/preprocess.ts'
 import type { GrayImage } from '../imaging/decode.ts'
 import type { LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
+import { ortWebBundleUrl } from '../runtime/native.ts'
 import { Mutex } from './mutex.ts'
 import type { Engine, EngineRun } from './types.ts'
 
@@ -17,7 +15,6 @@ const log = consola.withTag('webgpu')
 type Ort = typeof OrtWeb
 
 let generation = 0
-const require = createRequire(import.meta.url)
 
 /**
  * A fresh instance of onnxruntime-web with its JSEP WebGPU backend. The backend binds itself to
@@ -27,7 +24,7 @@ const require = createRequire(import.meta.url)
 async function loadOrtWeb(): Promise<Ort> {
   // Node 20's TurboFan stalls 40-75 s on ORT's wasm; Liftoff alone compiles it at once.
   v8.setFlagsFromString('--liftoff-only')
-  const url = pathToFileURL(path.join(path.dirname(require.resolve('onnxruntime-web')), 'ort.all.bundle.min.mjs')).href
+  const url = ortWebBundleUrl()
   const m = await import(generation++ === 0 ? url : `${url}?instance=${generation}`)
   const ort = ((m as { default?: Ort }).default ?? m) as Ort
   ort.env.wasm.numThreads = 1 // threads are unsupported by the browser bundle under Node

@@ -1,0 +1,23 @@
+/** Metric names, in one place. Prefix `xray_`, base units (seconds, bytes), counters end in _total. */
+export const M = {
+  requests: 'xray_http_requests_total', // labels: route, method, status
+  inFlight: 'xray_http_requests_in_flight',
+  requestDuration: 'xray_request_duration_seconds', // histogram, labels: route
+  queueDuration: 'xray_queue_duration_seconds',
+  decodeDuration: 'xray_decode_duration_seconds',
+  preprocessDuration: 'xray_preprocess_duration_seconds',
+  inferenceDuration: 'xray_inference_duration_seconds',
+  batchSize: 'xray_batch_size', // histogram of images per model run
+  cacheHits: 'xray_cache_hits_total',
+  cacheMisses: 'xray_cache_misses_total',
+  cacheEntries: 'xray_cache_entries',
+  predictions: 'xray_predictions_total', // labels: label
+  errors: 'xray_prediction_errors_total', // labels: code
+  modelInfo: 'xray_model_info', // gauge 1, labels: name, version, sha256, device
+  modelReady: 'xray_model_ready', // gauge 0/1
+  gpuMemory: 'xray_gpu_memory_bytes', // bytes held by our own GPU buffers
+} as const
+
+/** Latency buckets from 1 ms to 10 s, in seconds. */
+export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+export const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128]
