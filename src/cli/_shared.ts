@@ -1,5 +1,6 @@
 import type { ArgDef } from 'citty'
 import { consola } from 'consola'
+import { settingFlags } from '../config/flags.ts'
 import { isXrayError } from '../errors/index.ts'
 
 export const deviceArgs = {
@@ -25,3 +26,6 @@ export async function guard(body: () => Promise<number | void>): Promise<void> {
     process.exitCode = EXIT.failure
   }
 }
+
+/** The server's setting flags (`--port`, `--cache-size`, ...), as strings the config loader validates. */
+export const settingArgs = Object.fromEntries(settingFlags.map((f) => [f.name, { type: 'string', description: f.description } satisfies ArgDef]))

@@ -25,3 +25,24 @@ export interface ServerConfig {
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag'
+
+/** Command-line overrides, one per flag (`--cache-size` is `cacheSize`); strings as typed, or parsed values. */
+export interface FlatFlags {
+  model: string
+  architecture: string
+  device: string
+  host: string
+  port: string | number
+  workers: string | number
+  cacheSize: string | number
+  batching: string | boolean
+  batchTimeout: string | number
+  batchSize: string | number
+  logLevel: string
+  logFormat: string
+  logFile: string
+  metrics: string | boolean
+  maxBodyBytes: string | number
+  maxPixels: string | number
+  maxBatchImages: string | number
+}

@@ -14,6 +14,12 @@ export type ErrorCode =
   | 'GPU_ERROR'
   | 'CONFIG_INVALID'
   | 'INFERENCE_FAILED'
+  | 'BAD_REQUEST'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNKNOWN_MODEL'
+  | 'MODEL_NOT_READY'
+  | 'NOT_FOUND'
+  | 'SHUTTING_DOWN'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -30,6 +36,12 @@ const httpStatus: Record<ErrorCode, number> = {
   GPU_ERROR: 503,
   CONFIG_INVALID: 500,
   INFERENCE_FAILED: 500,
+  BAD_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNKNOWN_MODEL: 404,
+  MODEL_NOT_READY: 503,
+  NOT_FOUND: 404,
+  SHUTTING_DOWN: 503,
 }
 
 export class XrayError extends Error {

@@ -1,12 +1,12 @@
+import { logger } from '../log.ts'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { consola } from 'consola'
 import { XrayError } from '../errors/index.ts'
 import { projectRoot } from '../config/paths.ts'
 import { loadWebgpu } from '../runtime/native.ts'
 import { patchQueueForSharedMemory } from './shims.ts'
 
-const log = consola.withTag('gpu')
+const log = logger('gpu')
 
 export interface AdapterSummary {
   vendor: string

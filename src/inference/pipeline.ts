@@ -1,4 +1,4 @@
-import { consola } from 'consola'
+import { logger } from '../log.ts'
 import { parseDeviceMode, type DeviceMode } from '../config/device.ts'
 import { XrayError } from '../errors/index.ts'
 import { selectAdapter } from '../gpu/dawn.ts'
@@ -10,7 +10,7 @@ import { classify, type Classification } from './results.ts'
 import type { Engine } from './types.ts'
 import { WebGpuEngine } from './webgpu-engine.ts'
 
-const log = consola.withTag('pipeline')
+const log = logger('pipeline')
 
 /** Chosen by accuracy on the 624 original-resolution test images: see docs/PREPROCESSING.md. */
 export const DEFAULT_RESIZE: ResizeMethod = 'area'

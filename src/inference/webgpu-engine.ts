@@ -1,5 +1,5 @@
+import { logger } from '../log.ts'
 import v8 from 'node:v8'
-import { consola } from 'consola'
 import type * as OrtWeb from 'onnxruntime-web'
 import { XrayError } from '../errors/index.ts'
 import { adapterName, selectAdapter, summarizeAdapter } from '../gpu/dawn.ts'
@@ -11,7 +11,7 @@ import { ortWebBundleUrl } from '../runtime/native.ts'
 import { Mutex } from './mutex.ts'
 import type { Engine, EngineRun } from './types.ts'
 
-const log = consola.withTag('webgpu')
+const log = logger('webgpu')
 type Ort = typeof OrtWeb
 
 let generation = 0

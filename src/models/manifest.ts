@@ -17,6 +17,8 @@ export interface ModelManifest {
   threshold: number
   preprocessing: { mean: [number, number, number]; std: [number, number, number]; scale: number }
   metrics: Record<string, unknown>
+  /** A known image and its expected P(positive): the readiness check runs it at start. */
+  warmup?: { file: string; label: string; score: number; tolerance: number }
 }
 
 export interface LoadedModel {

@@ -1,0 +1,45 @@
+import cluster from 'node:cluster'
+import { defineCommand } from 'citty'
+import { consola } from 'consola'
+import { flagsFromArgs } from '../../config/flags.ts'
+import { loadConfig } from '../../config/load.ts'
+import { guard, settingArgs } from '../_shared.ts'
+
+const SHUTDOWN_MS = Number(process.env.XRAYOPS_SHUTDOWN_TIMEOUT_MS) || 30_000
+
+export default defineCommand({
+  meta: {
+    name: 'serve',
+    description: 'Run the model server: /v1/predict, /v1/predict/batch, Open Inference Protocol v2 (/v2/...), /health, /metrics',
+  },
+  args: {
+    config: { type: 'string', description: 'config file (default: $XRAYOPS_CONFIG, else ./deployment/config.yaml if it exists)' },
+    ...settingArgs,
+  },
+  run: ({ args }) =>
+    guard(async () => {
+      const { config, file } = await loadConfig({ configPath: args.config, flags: flagsFromArgs(args) })
+      const workers = config.server.workers
+      if (workers > 1 && cluster.isPrimary) {
+        consola.info(`starting ${workers} worker processes on ${config.server.host}:${config.server.port}${file ? ` (config ${file})` : ''}`)
+        for (let i = 0; i < workers; i++) cluster.fork()
+        const forward = (signal: NodeJS.Signals) => {
+          for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal)
+        }
+        process.on('SIGTERM', () => forward('SIGTERM'))
+        process.on('SIGINT', () => forward('SIGINT'))
+        let failed = false
+        await new Promise<void>((resolve) => {
+          cluster.on('exit', (w, code) => {
+            failed ||= code !== 0
+            if (Object.keys(cluster.workers ?? {}).length === 0) resolve()
+          })
+        })
+        return failed ? 1 : 0
+      }
+      const { startServer, exitOnSignals } = await import('../../server/serve.ts')
+      const server = await startServer(config)
+      exitOnSignals(server, SHUTDOWN_MS)
+      await new Promise(() => {}) // runs until a signal
+    }),
+})

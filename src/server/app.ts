@@ -1,0 +1,64 @@
+import { logger } from '../log.ts'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { XrayError } from '../errors/index.ts'
+import type { AppEnv, ServerContext } from './context.ts'
+import { observe } from './middleware/observe.ts'
+import { healthRoutes } from './routes/health.ts'
+import { metricsRoutes } from './routes/metrics.ts'
+import { oipRoutes } from './routes/oip.ts'
+import { predictRoutes } from './routes/predict.ts'
+
+const log = logger('http')
+
+/** Codes that mean the server, not the request, is at fault: they make /health degraded. */
+const internal = new Set(['INFERENCE_FAILED', 'GPU_ERROR', 'NO_GPU'])
+
+export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record<string, unknown>) => void } = {}) {
+  const app = new Hono<AppEnv>()
+  app.use(requestId())
+  app.use(async function track(c, next) {
+    ctx.active++
+    ctx.lastArrival = Date.now()
+    try {
+      await next()
+    } finally {
+      ctx.active--
+      // While draining, tell keep-alive clients to open new connections (elsewhere).
+      if (ctx.shuttingDown) c.header('Connection', 'close')
+    }
+  })
+  app.use(observe({ metrics: ctx.metrics, log: opts.accessLog }))
+  const limit = ctx.config.limits.maxBodyBytes
+  app.use(
+    '/v*',
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw new XrayError('INPUT_TOO_LARGE', `the request body exceeds ${limit} bytes`)
+      },
+    }),
+  )
+  app.route('/', predictRoutes(ctx))
+  app.route('/', oipRoutes(ctx))
+  app.route('/', healthRoutes(ctx))
+  if (ctx.config.metrics.enabled) app.route('/', metricsRoutes(ctx))
+  app.notFound((c) => c.json(new XrayError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404))
+  app.onError((err, c) => {
+    const e =
+      err instanceof XrayError
+        ? err
+        : err instanceof HTTPException
+          ? new XrayError(err.status === 413 ? 'INPUT_TOO_LARGE' : 'BAD_REQUEST', err.message)
+          : new XrayError('INFERENCE_FAILED', `internal error: ${err.message}`, { cause: err })
+    if (internal.has(e.code)) {
+      ctx.host.lastInternalError = { at: Date.now(), message: e.message }
+      log.error(`${c.req.method} ${c.req.path}: ${e.message}`, err)
+    }
+    if (!(err instanceof XrayError) || internal.has(e.code)) ctx.metrics.errors.inc({ code: e.code })
+    return c.json({ ...e.toJSON(), request_id: c.get('requestId') }, e.status as 400)
+  })
+  return app
+}

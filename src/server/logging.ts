@@ -1,0 +1,41 @@
+import { logger } from '../log.ts'
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import path from 'node:path'
+import { consola, LogLevels } from 'consola'
+import type { ServerConfig } from '../config/schema.ts'
+
+/**
+ * Applies logging.level / logging.format to consola, and returns the request logger: one JSON
+ * line per request in the json format (also appended to logging.file when set).
+ */
+export function setupLogging(cfg: ServerConfig['logging']): { accessLog: (e: Record<string, unknown>) => void; close: () => void } {
+  consola.level = LogLevels[cfg.level === 'silent' ? 'silent' : cfg.level]
+  let file: WriteStream | undefined
+  if (cfg.file) {
+    mkdirSync(path.dirname(cfg.file), { recursive: true })
+    file = createWriteStream(cfg.file, { flags: 'a' })
+  }
+  const json = (obj: Record<string, unknown>) => `${JSON.stringify({ time: new Date().toISOString(), ...obj })}\n`
+  if (cfg.format === 'json') {
+    consola.setReporters([
+      {
+        log: (l) => {
+          const line = json({ level: l.type, tag: l.tag || undefined, msg: l.args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ') })
+          process.stderr.write(line)
+          file?.write(line)
+        },
+      },
+    ])
+  }
+  const quiet = consola.level < LogLevels.info
+  return {
+    accessLog: (e) => {
+      if (quiet) return
+      const line = json({ level: 'info', tag: 'access', ...e })
+      file?.write(line)
+      if (cfg.format === 'json') process.stdout.write(line)
+      else logger('http').info(`${e.method} ${e.path} ${e.status} ${e.latency_ms} ms${e.label ? ` ${e.label}` : ''}`)
+    },
+    close: () => file?.end(),
+  }
+}

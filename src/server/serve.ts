@@ -1,0 +1,94 @@
+import { logger } from '../log.ts'
+import net, { type AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { serve as listen } from '@hono/node-server'
+import pkg from '../../package.json' with { type: 'json' }
+import type { ServerConfig } from '../config/schema.ts'
+import { createMetrics } from '../metrics/index.ts'
+import { createApp } from './app.ts'
+import { ServerContext } from './context.ts'
+import { setupLogging } from './logging.ts'
+import { ModelHost } from './model-host.ts'
+
+const log = logger('server')
+
+/** Draining ends once no request has arrived for this long (and none is running). */
+const DRAIN_QUIET_MS = 250
+
+export interface RunningServer {
+  url: string
+  ctx: ServerContext
+  /** Resolves once the model has loaded (or failed to). */
+  loaded: Promise<void>
+  /** Starts loading the model when `startServer` was told not to (`load: false`). */
+  load(): Promise<void>
+  /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), releases the model. */
+  close(timeoutMs?: number): Promise<{ drained: boolean }>
+}
+
+/** Starts the model server: listens at once, loads and warms up the model in the background. */
+export async function startServer(config: ServerConfig, opts: { load?: boolean } = {}): Promise<RunningServer> {
+  const logging = setupLogging(config.logging)
+  const metrics = createMetrics()
+  const host = new ModelHost(config, metrics)
+  const ctx = new ServerContext(config, host, metrics, pkg.version)
+  const app = createApp(ctx, { accessLog: logging.accessLog })
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = listen({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s as Server)) as Server
+    s.once('error', reject)
+  })
+  const { port } = server.address() as AddressInfo
+  const shownHost = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
+  log.info(`listening on ${config.server.host}:${port}`)
+  let started: Promise<void> | undefined
+  const load = () => (started ??= host.load())
+  let release!: () => void
+  const loaded = new Promise<void>((r) => (release = r)).then(() => load())
+  if (opts.load !== false) release()
+
+  const close = async (timeoutMs = 30_000) => {
+    ctx.shuttingDown = true // /health turns 503 so balancers stop sending
+    // Stop listening, but keep open connections: a request a client already sent on one is served.
+    const stopped = new Promise<void>((r) => net.Server.prototype.close.call(server, () => r()))
+    const deadline = Date.now() + timeoutMs
+    const busy = () => ctx.active > 0 || (host.predictor?.batcher.pending ?? 0) > 0 || Date.now() - ctx.lastArrival < DRAIN_QUIET_MS
+    while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    const drained = ctx.active === 0
+    server.closeIdleConnections()
+    server.closeAllConnections()
+    await stopped
+    await started
+    await host.close()
+    logging.close()
+    return { drained }
+  }
+  return {
+    url,
+    ctx,
+    loaded,
+    load: () => {
+      release()
+      return loaded
+    },
+    close,
+  }
+}
+
+/** SIGTERM / SIGINT: drain and exit 0 (1 when requests were still running at the bound). */
+export function exitOnSignals(s: RunningServer, timeoutMs: number): void {
+  let closing = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return
+    closing = true
+    log.info(`${signal}: finishing ${s.ctx.active} in-flight request(s), then exiting`)
+    const force = setTimeout(() => process.exit(1), timeoutMs + 5_000)
+    force.unref()
+    s.close(timeoutMs).then(
+      ({ drained }) => process.exit(drained ? 0 : 1),
+      () => process.exit(1),
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}

@@ -1,0 +1,87 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { configDefaults } from '../../src/config/defaults.ts'
+import { loadConfig } from '../../src/config/load.ts'
+import { defaultModelManifest } from '../../src/config/paths.ts'
+import { tmp, write } from './helpers.ts'
+
+const yaml = `
+server:
+  host: 127.0.0.1
+  port: 8100
+  workers: 2
+performance:
+  cache_size: 10
+  enable_batching: no
+logging:
+  level: debug
+`
+
+describe('loadConfig', () => {
+  it('uses the defaults when there is no file, variable or flag', async () => {
+    const dir = tmp()
+    const { config, sources, file } = await loadConfig({ env: {}, cwd: dir })
+    expect(file).toBeUndefined()
+    expect(config).toEqual(configDefaults({}))
+    expect(config.model.path).toBe(defaultModelManifest())
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1 })
+    expect(config.limits).toEqual({ maxBodyBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, maxBatchImages: 64 })
+    expect(config.logging).toEqual({ level: 'info', format: 'pretty' })
+    expect(Object.values(sources).every((s) => s === 'default')).toBe(true)
+  })
+
+  it('logs JSON by default in production', async () => {
+    const { config } = await loadConfig({ env: { NODE_ENV: 'production' }, cwd: tmp() })
+    expect(config.logging.format).toBe('json')
+  })
+
+  it('layers file < environment < flags, and records where each value came from', async () => {
+    const dir = tmp()
+    const configPath = write(dir, 'server.yaml', yaml)
+    const { config, sources, file } = await loadConfig({ configPath, env: { PORT: '8200', WORKERS: '3', CACHE_SIZE: '0' }, flags: { port: '8300' }, cwd: dir })
+    expect(file).toBe(configPath)
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8300, workers: 3 })
+    expect(sources['server.host']).toBe('file')
+    expect(sources['server.port']).toBe('flag')
+    expect(sources['server.workers']).toBe('env')
+    expect(config.performance).toMatchObject({ cacheSize: 0, enableBatching: false, batchSize: 16 })
+    expect(sources['performance.cacheSize']).toBe('env')
+    expect(sources['performance.batchSize']).toBe('default')
+    expect(config.logging.level).toBe('debug')
+  })
+
+  it('accepts every spelling of a boolean, cuda as gpu, byte units and numeric flags', async () => {
+    const env = { METRICS_ENABLED: '0', DEVICE: 'CUDA', LOG_LEVEL: 'WARNING', BATCH_TIMEOUT: '2.5' }
+    const { config } = await loadConfig({ env, cwd: tmp(), flags: { batching: 'yes', maxBodyBytes: '1MiB', batchSize: 8 } })
+    expect(config.metrics.enabled).toBe(false)
+    expect(config.model.device).toBe('gpu')
+    expect(config.logging.level).toBe('warn')
+    expect(config.performance).toMatchObject({ enableBatching: true, batchTimeoutMs: 2.5, batchSize: 8 })
+    expect(config.limits.maxBodyBytes).toBe(1024 * 1024)
+  })
+
+  it('finds the file from $XRAYOPS_CONFIG, else ./deployment/config.yaml', async () => {
+    const dir = tmp()
+    const viaEnv = write(dir, 'elsewhere/x.yaml', 'server:\n  port: 8401\n')
+    const local = write(dir, 'deployment/config.yaml', 'server:\n  port: 8402\n')
+    expect((await loadConfig({ env: { XRAYOPS_CONFIG: viaEnv }, cwd: dir })).config.server.port).toBe(8401)
+    const found = await loadConfig({ env: {}, cwd: dir })
+    expect(found.file).toBe(local)
+    expect(found.config.server.port).toBe(8402)
+  })
+
+  it('resolves a relative model.path against the file, and a relative env or flag path against the working directory', async () => {
+    const dir = tmp()
+    const configPath = write(dir, 'conf/config.yaml', 'model:\n  path: ../models/m.json\n')
+    expect((await loadConfig({ configPath, env: {}, cwd: '/' })).config.model.path).toBe(path.join(dir, 'models/m.json'))
+    expect((await loadConfig({ configPath, env: { MODEL_PATH: 'a/b.onnx' }, cwd: dir })).config.model.path).toBe(path.join(dir, 'a/b.onnx'))
+    expect((await loadConfig({ configPath, env: {}, flags: { model: '/abs/m.json' }, cwd: dir })).config.model.path).toBe('/abs/m.json')
+  })
+
+  it('reads the shipped deployment/config.yaml, whose values are the defaults', async () => {
+    const root = path.resolve(import.meta.dirname, '../..')
+    const { config, file } = await loadConfig({ env: {}, cwd: root })
+    expect(file).toBe(path.join(root, 'deployment/config.yaml'))
+    expect(config).toEqual(configDefaults({}))
+  })
+})

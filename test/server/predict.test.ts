@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningServer } from '../../src/server/serve.ts'
+import { goldenRows, readFixture } from '../helpers/fixtures.ts'
+import { postImage, start, json } from '../helpers/server.ts'
+
+const xray = readFixture('xray-original/person100_bacteria_475.jpeg')
+const golden = goldenRows()
+
+describe('model server over a loopback socket', () => {
+  let s: RunningServer
+  beforeAll(async () => {
+    s = await start()
+    await s.loaded
+  })
+  afterAll(() => s?.close())
+
+  it('POST /v1/predict with a JPEG body: label, probabilities, threshold, model, device, timings', async () => {
+    const res = await postImage(s.url, xray)
+    expect(res.status).toBe(200)
+    const body = await json(res)
+    expect(body.label).toBe('PNEUMONIA')
+    expect(body.probabilities.NORMAL + body.probabilities.PNEUMONIA).toBeCloseTo(1, 6)
+    expect(body.threshold).toBe(0.5)
+    expect(body.model).toEqual({ name: 'pneumonia-efficientnet_b0', version: '1', sha256: expect.stringMatching(/^53c15d48/) })
+    expect(body.device).toMatch(/cpu/)
+    for (const k of ['queue', 'decode', 'preprocess', 'inference', 'total']) expect(body.timings[k]).toBeGreaterThanOrEqual(0)
+    expect(body.cached).toBe(false)
+    expect(body.id).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('answers the golden output for a 224x224 test image, sent as multipart field "image"', async () => {
+    const [key, p] = golden[2]
+    const form = new FormData()
+    form.append('image', new Blob([readFixture(`xray-224/${key}`)], { type: 'image/jpeg' }), 'x.jpeg')
+    const body = await json(await fetch(`${s.url}/v1/predict`, { method: 'POST', body: form }))
+    expect(Math.abs(body.probabilities.PNEUMONIA - p)).toBeLessThan(1e-4)
+  })
+
+  it('serves a repeated image from the cache, with the same answer', async () => {
+    const bytes = readFixture(`xray-224/${golden[5][0]}`)
+    const first = await json(await postImage(s.url, bytes))
+    const second = await json(await postImage(s.url, bytes))
+    expect(first.cached).toBe(false)
+    expect(second.cached).toBe(true)
+    expect(second.probabilities).toEqual(first.probabilities)
+  })
+
+  it('returns the class activation map on ?cam=1', async () => {
+    const body = await json(await postImage(s.url, xray, 'image/jpeg', '?cam=1'))
+    expect(body.cam.shape).toEqual([2, 7, 7])
+    expect(body.cam.data).toHaveLength(98)
+  })
+
+  it('POST /v1/predict/batch: one result per image, a bad image fails alone', async () => {
+    const form = new FormData()
+    form.append('images', new Blob([readFixture(`xray-224/${golden[0][0]}`)]), 'a.jpeg')
+    form.append('images', new Blob([new Uint8Array([1, 2, 3, 4])]), 'b.jpeg')
+    form.append('images', new Blob([readFixture(`xray-224/${golden[7][0]}`)]), 'c.jpeg')
+    const res = await fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form })
+    expect(res.status).toBe(200)
+    const body = await json(res)
+    expect(body.count).toBe(3)
+    expect(body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, false, true])
+    expect(body.results[1].error.code).toBe('UNSUPPORTED_FORMAT')
+    expect(Math.abs(body.results[0].probabilities.PNEUMONIA - golden[0][1])).toBeLessThan(1e-4)
+    expect(Math.abs(body.results[2].probabilities.PNEUMONIA - golden[7][1])).toBeLessThan(1e-4)
+  })
+
+  it.each([
+    ['an empty body', new Uint8Array(0), 'image/jpeg', 400, 'EMPTY_INPUT'],
+    ['a truncated JPEG', xray.subarray(0, 3000), 'image/jpeg', 422, 'TRUNCATED_IMAGE'],
+    ['a GIF', new TextEncoder().encode('GIF89a....'), 'image/png', 415, 'UNSUPPORTED_FORMAT'],
+    ['text/plain', new TextEncoder().encode('hello'), 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('%s gets %i with a JSON error naming it', async (_name, bytes, type, status, code) => {
+    const res = await postImage(s.url, bytes as Uint8Array, type as string)
+    expect(res.status).toBe(status)
+    const body = await json(res)
+    expect(body.error.code).toBe(code)
+    expect(body.error.message.length).toBeGreaterThan(5)
+  })
+
+  it('multipart without an "image" field is a 400', async () => {
+    const form = new FormData()
+    form.append('file', new Blob([xray]), 'x.jpeg')
+    const res = await fetch(`${s.url}/v1/predict`, { method: 'POST', body: form })
+    expect(res.status).toBe(400)
+    expect((await json(res)).error.message).toContain('"image"')
+  })
+
+  it('unknown routes are a JSON 404', async () => {
+    const res = await fetch(`${s.url}/v1/nothing`)
+    expect(res.status).toBe(404)
+    expect((await json(res)).error.code).toBe('NOT_FOUND')
+  })
+})
+
+describe('request size limit', () => {
+  it('rejects a body over limits.maxBodyBytes with 413', async () => {
+    const s = await start({ limits: { maxBodyBytes: 10_000 } })
+    try {
+      await s.loaded
+      const res = await postImage(s.url, xray)
+      expect(res.status).toBe(413)
+      expect((await json(res)).error.code).toBe('INPUT_TOO_LARGE')
+    } finally {
+      await s.close()
+    }
+  })
+})

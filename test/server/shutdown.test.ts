@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { readFixture } from '../helpers/fixtures.ts'
+import { freePort, spawnXrayops, waitFor200 } from '../helpers/process.ts'
+import { json, postImage } from '../helpers/server.ts'
+
+describe('xrayops serve as a process', () => {
+  it('on SIGTERM stops accepting, finishes every accepted request, and exits 0', async () => {
+    const port = await freePort()
+    const server = spawnXrayops(['serve', '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu'], { CACHE_SIZE: '0', BATCH_SIZE: '2', LOG_LEVEL: 'info' })
+    const url = `http://127.0.0.1:${port}`
+    try {
+      await waitFor200(`${url}/health`)
+      const xrays = ['xray-original/IM-0001-0001.jpeg', 'xray-original/person100_bacteria_475.jpeg'].map(readFixture)
+      const inFlight = Array.from({ length: 16 }, (_, i) => postImage(url, xrays[i % 2]).then(async (r) => ({ status: r.status, body: await json(r) })))
+      await new Promise((r) => setTimeout(r, 150))
+      server.child.kill('SIGTERM')
+      const results = await Promise.all(inFlight)
+      expect(results.map((r) => r.status)).toEqual(Array(16).fill(200))
+      expect(results.every((r) => r.body.label === 'PNEUMONIA' || r.body.label === 'NORMAL')).toBe(true)
+      expect(await server.exited).toBe(0)
+      // The signal really arrived while requests were being served.
+      const pending = Number(/SIGTERM: finishing (\d+) in-flight/.exec(server.output())?.[1])
+      expect(pending).toBeGreaterThan(0)
+      await expect(fetch(`${url}/health`)).rejects.toThrow() // no longer listening
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  })
+
+  it('refuses an invalid configuration at start, naming the key, value and what is allowed', async () => {
+    const bad = spawnXrayops(['serve', '--device', 'cpu'], { PORT: '80a' })
+    expect(await bad.exited).toBe(1)
+    expect(bad.output()).toMatch(/PORT="80a" \(env\) is not valid: expected an integer 1-65535/)
+    const flag = spawnXrayops(['serve', '--batch-size', '0'])
+    expect(await flag.exited).toBe(1)
+    expect(flag.output()).toMatch(/--batch-size/)
+  })
+})
