@@ -41,6 +41,9 @@ export class ModelHost {
         device: this.config.model.device,
         limits: { maxBytes: this.config.limits.maxBodyBytes, maxPixels: this.config.limits.maxPixels },
       })
+      const arch = pipeline.model.manifest.architecture
+      if (arch !== this.config.model.architecture)
+        throw new XrayError('MODEL_INVALID', `model.architecture is ${this.config.model.architecture} but the model at ${this.config.model.path} is ${arch}`)
       this.warmup = await this.runWarmup(pipeline)
       if (!this.warmup.passed)
         throw new XrayError('MODEL_INVALID', `warm-up answer ${this.warmup.score.toFixed(6)} differs from the expected ${this.warmup.expected} on ${this.warmup.file}`)

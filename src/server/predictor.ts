@@ -43,11 +43,11 @@ export class Predictor {
   }
 
   /** One encoded image -> its prediction. Throws XrayError for bad input. */
-  async predict(bytes: Uint8Array, opts: { cam?: boolean } = {}): Promise<Prediction> {
+  async predict(bytes: Uint8Array, opts: { cam?: boolean; id?: string } = {}): Promise<Prediction> {
     const t0 = performance.now()
     const m = this.pipeline.model.manifest
     const key = `${createHash('sha256').update(bytes).digest('hex')}:${m.sha256}`
-    const base = { id: randomUUID(), model: { name: m.name, version: m.version, sha256: m.sha256 }, device: this.pipeline.device.name }
+    const base = { id: opts.id ?? randomUUID(), model: { name: m.name, version: m.version, sha256: m.sha256 }, device: this.pipeline.device.name }
     const hit = this.cache.get(key)
     if (hit) {
       this.metrics.cacheHits.inc()

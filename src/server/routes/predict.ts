@@ -11,7 +11,7 @@ export function predictRoutes(ctx: ServerContext) {
   app.post('/v1/predict', async (c) => {
     const predictor = ctx.readyPredictor()
     const [bytes] = await readImages(c, { many: false })
-    const result = await predictor.predict(bytes, { cam: wantsCam(c.req.query('cam')) })
+    const result = await predictor.predict(bytes, { cam: wantsCam(c.req.query('cam')), id: c.get('requestId') })
     c.set('label', result.label)
     return c.json(result)
   })
