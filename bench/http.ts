@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { percentile as pct, runLoad } from '../src/ops/load.ts'
 import { freePort, spawnXrayops, waitFor200 } from '../test/helpers/process.ts'
 
 const { values: args } = parseArgs({
@@ -25,37 +26,12 @@ const requests = Number(args.requests)
 const rounds = Number(args.rounds)
 
 /** Real X-rays at original resolution: the shared test split, else the two fixtures. */
-function loadImages(): { name: string; bytes: Uint8Array }[] {
+function loadImages(): Uint8Array[] {
   const shared = '../shared/data/kermany/test-original'
   const files = existsSync(shared)
     ? ['NORMAL', 'PNEUMONIA'].flatMap((l) => readdirSync(path.join(shared, l)).slice(0, 24).map((f) => path.join(shared, l, f)))
     : ['test/fixtures/xray-original/IM-0001-0001.jpeg', 'test/fixtures/xray-original/person100_bacteria_475.jpeg']
-  return files.map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(f)) }))
-}
-
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
-
-/** `requests` POSTs with `concurrency` workers; latencies in ms. */
-async function load(url: string, images: { bytes: Uint8Array }[]) {
-  const latencies: number[] = []
-  const batches: number[] = []
-  let errors = 0
-  let next = 0
-  const t0 = performance.now()
-  const worker = async () => {
-    while (next < requests) {
-      const img = images[next++ % images.length]
-      const s = performance.now()
-      const res = await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: img.bytes }).catch(() => undefined)
-      const body = res?.ok ? ((await res.json()) as { batch_size: number }) : undefined
-      if (!body) errors++
-      else batches.push(body.batch_size)
-      latencies.push(performance.now() - s)
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  const seconds = (performance.now() - t0) / 1000
-  return { latencies, seconds, errors, batches }
+  return files.map((f) => new Uint8Array(readFileSync(f)))
 }
 
 const configs = [
@@ -78,10 +54,10 @@ const servers = await Promise.all(
 try {
   for (const s of servers) await waitFor200(`${s.url}/health`, 120_000)
   const samples = new Map(servers.map((s) => [s.name, { latencies: [] as number[], seconds: 0, n: 0, errors: 0, batches: [] as number[] }]))
-  for (const s of servers) await load(s.url, images.slice(0, concurrency)) // warm-up
+  for (const s of servers) await runLoad(s.url, images, concurrency, concurrency) // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const s of r % 2 ? [...servers].reverse() : servers) {
-      const out = await load(s.url, images)
+      const out = await runLoad(s.url, images, requests, concurrency)
       const acc = samples.get(s.name)!
       acc.latencies.push(...out.latencies)
       acc.seconds += out.seconds

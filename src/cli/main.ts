@@ -7,6 +7,10 @@ export const main = defineCommand({
     serve: () => import('./commands/serve.ts').then((r) => r.default),
     eval: () => import('./commands/eval.ts').then((r) => r.default),
     config: () => import('./commands/config.ts').then((r) => r.default),
+    health: () => import('./commands/health.ts').then((r) => r.default),
+    metrics: () => import('./commands/metrics.ts').then((r) => r.default),
+    bench: () => import('./commands/bench.ts').then((r) => r.default),
+    version: () => import('./commands/version.ts').then((r) => r.default),
   },
 })
 

@@ -43,12 +43,12 @@ export class Predictor {
   }
 
   /** One encoded image -> its prediction. Throws XrayError for bad input. */
-  async predict(bytes: Uint8Array, opts: { cam?: boolean; id?: string } = {}): Promise<Prediction> {
+  async predict(bytes: Uint8Array, opts: { cam?: boolean; id?: string; noCache?: boolean } = {}): Promise<Prediction> {
     const t0 = performance.now()
     const m = this.pipeline.model.manifest
     const key = `${createHash('sha256').update(bytes).digest('hex')}:${m.sha256}`
     const base = { id: opts.id ?? randomUUID(), model: { name: m.name, version: m.version, sha256: m.sha256 }, device: this.pipeline.device.name }
-    const hit = this.cache.get(key)
+    const hit = opts.noCache ? undefined : this.cache.get(key)
     if (hit) {
       this.metrics.cacheHits.inc()
       this.metrics.predictions.inc({ label: hit.label })

@@ -1,5 +1,6 @@
 import { configDefaults } from '../../src/config/defaults.ts'
 import type { ServerConfig } from '../../src/config/schema.ts'
+import { parsePrometheusText, type Sample } from '../../src/metrics/parse.ts'
 import { startServer } from '../../src/server/serve.ts'
 
 export type Overrides = { [K in keyof ServerConfig]?: Partial<ServerConfig[K]> }
@@ -23,16 +24,13 @@ export const start = (o: Overrides = {}, opts?: { load?: boolean }) => startServ
 export const postImage = (url: string, bytes: Uint8Array, type = 'image/jpeg', query = '') =>
   fetch(`${url}/v1/predict${query}`, { method: 'POST', headers: { 'content-type': type }, body: bytes })
 
-/** Parses the Prometheus text format strictly: every line is a comment or `name{labels} value`. */
+/** Prometheus samples keyed as they print: `name{label="v",...}`. */
 export function parsePrometheus(text: string): Map<string, number> {
-  const samples = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?(?:[0-9.e+-]+|NaN|\+Inf|-Inf))$/.exec(line)
-    if (!m) throw new Error(`not Prometheus text: ${JSON.stringify(line)}`)
-    samples.set(m[1], Number(m[2]))
+  const key = (s: Sample) => {
+    const l = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`)
+    return l.length ? `${s.name}{${l.join(',')}}` : s.name
   }
-  return samples
+  return new Map(parsePrometheusText(text).map((s) => [key(s), s.value]))
 }
 
 /** A response's JSON body, untyped: the tests assert its shape. */

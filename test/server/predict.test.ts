@@ -43,6 +43,9 @@ describe('model server over a loopback socket', () => {
     expect(first.cached).toBe(false)
     expect(second.cached).toBe(true)
     expect(second.probabilities).toEqual(first.probabilities)
+    const fresh = await json(await fetch(`${s.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'cache-control': 'no-cache' }, body: bytes }))
+    expect(fresh.cached).toBe(false)
+    expect(fresh.probabilities).toEqual(first.probabilities)
   })
 
   it('returns the class activation map on ?cam=1', async () => {

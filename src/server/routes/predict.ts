@@ -4,6 +4,8 @@ import type { AppEnv, ServerContext } from '../context.ts'
 import { readImages } from '../body.ts'
 
 const wantsCam = (q: string | undefined) => q === '1' || q === 'true'
+/** `Cache-Control: no-cache` asks for a fresh model run (load tests, re-checks). */
+const noCache = (h: string | undefined) => /\bno-cache\b/i.test(h ?? '')
 
 /** POST /v1/predict (one image) and /v1/predict/batch (several, one result each). */
 export function predictRoutes(ctx: ServerContext) {
@@ -11,7 +13,7 @@ export function predictRoutes(ctx: ServerContext) {
   app.post('/v1/predict', async (c) => {
     const predictor = ctx.readyPredictor()
     const [bytes] = await readImages(c, { many: false })
-    const result = await predictor.predict(bytes, { cam: wantsCam(c.req.query('cam')), id: c.get('requestId') })
+    const result = await predictor.predict(bytes, { cam: wantsCam(c.req.query('cam')), id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')) })
     c.set('label', result.label)
     return c.json(result)
   })
@@ -20,10 +22,10 @@ export function predictRoutes(ctx: ServerContext) {
     const images = await readImages(c, { many: true })
     const max = ctx.config.limits.maxBatchImages
     if (images.length > max) throw new XrayError('BAD_REQUEST', `the batch has ${images.length} images; the limit is ${max}`)
-    const cam = wantsCam(c.req.query('cam'))
+    const opts = { cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')) }
     const results = await Promise.all(
       images.map((b) =>
-        predictor.predict(b, { cam }).then(
+        predictor.predict(b, opts).then(
           (r) => ({ ok: true, ...r }),
           (e: unknown) => {
             if (!(e instanceof XrayError)) throw e

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningServer } from '../../src/server/serve.ts'
+import { fixture } from '../helpers/fixtures.ts'
+import { bin, freePort } from '../helpers/process.ts'
+import { start } from '../helpers/server.ts'
+
+const run = promisify(execFile)
+const xrayops = (...args: string[]) =>
+  run(process.execPath, [bin, ...args], { env: { ...process.env, XRAYOPS_GATEWAY_URL: '', PROMETHEUS_URL: '' } }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  )
+
+describe('ops commands against a live server', () => {
+  let s: RunningServer
+  let dead: string
+  beforeAll(async () => {
+    s = await start()
+    await s.loaded
+    dead = `http://127.0.0.1:${await freePort()}`
+  })
+  afterAll(() => s?.close())
+
+  it('health: 0 when the model server is ok', async () => {
+    const r = await xrayops('health', '--url', s.url, '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.status).toBe('ok')
+    expect(report.components[0]).toMatchObject({ name: 'model server', status: 'ok' })
+  })
+
+  it('health: 1 when the server reports degraded, or a given Prometheus is down', async () => {
+    s.ctx.host.lastInternalError = { at: Date.now(), message: 'inference failed on the GPU' }
+    try {
+      const r = await xrayops('health', '--url', s.url)
+      expect(r.code).toBe(1)
+      expect(r.stdout).toMatch(/overall: degraded/)
+    } finally {
+      s.ctx.host.lastInternalError = undefined
+    }
+    const prom = await xrayops('health', '--url', s.url, '--prometheus', dead)
+    expect(prom.code).toBe(1)
+    expect(prom.stdout).toMatch(/down\s+prometheus.*unreachable/)
+  })
+
+  it('health: 2 when the model server is unreachable or its model is not ready', async () => {
+    const r = await xrayops('health', '--url', dead)
+    expect(r.code).toBe(2)
+    expect(r.stdout).toMatch(/down\s+model server.*unreachable \(ECONNREFUSED\)/)
+    const failed = await start({ model: { path: '/nonexistent.json' } })
+    try {
+      await failed.loaded
+      const f = await xrayops('health', '--url', failed.url)
+      expect(f.code).toBe(2)
+      expect(f.stdout).toMatch(/model failed/)
+    } finally {
+      await failed.close()
+    }
+  })
+
+  it('bench --quick-check passes against the live server and prints its figures', async () => {
+    const r = await xrayops('bench', '--quick-check', '--url', s.url, '--requests', '20', '--images', fixture('xray-224'), '--json')
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({ requests: 20, pass: true, error_rate: 0, checks: { p95_latency: true, error_rate: true } })
+    expect(report.latency_ms.p95).toBeGreaterThan(0)
+  })
+
+  it('bench --quick-check fails (exit 1) when the SLO is not met, or the server is down', async () => {
+    const slow = await xrayops('bench', '--quick-check', '--url', s.url, '--requests', '8', '--slo-p95-ms', '0.001')
+    expect(slow.code).toBe(1)
+    expect(slow.stdout).toMatch(/FAIL\s+p95 latency/)
+    const down = await xrayops('bench', '--quick-check', '--url', dead, '--requests', '4')
+    expect(down.code).toBe(1)
+    expect(down.stdout).toMatch(/FAIL\s+error rate/)
+  })
+
+  it('metrics --show-current: request rate, latency percentiles, batch sizes, cache hit ratio, GPU memory', async () => {
+    await xrayops('bench', '--url', s.url, '--requests', '6', '--images', fixture('xray-224'), '--cache')
+    const r = await xrayops('metrics', '--show-current', '--url', s.url, '--interval', '0', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const m = JSON.parse(r.stdout)
+    expect(m.requests).toBeGreaterThanOrEqual(6)
+    expect(m.latency_ms.p95).toBeGreaterThan(0)
+    expect(m.batch.runs).toBeGreaterThan(0)
+    expect(m.cache_hit_ratio).toBeGreaterThan(0)
+    expect(m.gpu_memory_bytes).toBe(0)
+    expect(m.model.name).toBe('pneumonia-efficientnet_b0')
+    const table = await xrayops('metrics', '--show-current', '--url', s.url, '--interval', '0.5')
+    expect(table.stdout).toMatch(/latency p50 \/ p95 \/ p99/)
+    expect(table.stdout).toMatch(/request rate\s+\d/)
+    const down = await xrayops('metrics', '--show-current', '--url', dead)
+    expect(down.code).toBe(1)
+  })
+})
