@@ -1,8 +1,9 @@
-import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import type { Metadata, OutputInfo } from 'sharp'
 import { XrayError } from '../errors/index.ts'
 import { describeUnsupported, sniffFormat, type ImageFormat } from './sniff.ts'
 import { to8bit, toLuminance } from './luminance.ts'
 import { pngChunkState } from './png-chunks.ts'
+import { loadSharp } from '../runtime/native.ts'
 
 export interface DecodeLimits {
   /** Largest encoded input accepted, in bytes. */
@@ -24,9 +25,6 @@ export interface GrayImage {
   /** Bits per sample and channel count of the source, for the record. */
   source: { bitDepth: 8 | 16; channels: number }
 }
-
-// libvips decodes on libuv's thread pool, so decoding never blocks the event loop.
-sharp.cache(false)
 
 const corrupt = /corrupt|invalid|missing|bad |unsupported marker|not a /i
 const truncated = /premature end|truncat|unexpected end|not enough data|end of (file|stream)|incomplete/i
@@ -50,6 +48,7 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
   if (!format)
     throw new XrayError('UNSUPPORTED_FORMAT', `unsupported image format (${describeUnsupported(input)}); send PNG or JPEG`)
 
+  const sharp = await loadSharp() // loaded on first use: the CLI's --help never loads libvips
   const opts = { failOn: 'truncated' as const, limitInputPixels: false as const, sequentialRead: true }
   let meta: Metadata
   try {

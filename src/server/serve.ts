@@ -1,5 +1,5 @@
 import { logger } from '../log.ts'
-import net, { type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { serve as listen } from '@hono/node-server'
 import pkg from '../../package.json' with { type: 'json' }
@@ -48,12 +48,13 @@ export async function startServer(config: ServerConfig, opts: { load?: boolean }
   if (opts.load !== false) release()
 
   const close = async (timeoutMs = 30_000) => {
-    ctx.shuttingDown = true // /health turns 503 so balancers stop sending
-    // Stop listening, but keep open connections: a request a client already sent on one is served.
-    const stopped = new Promise<void>((r) => net.Server.prototype.close.call(server, () => r()))
+    ctx.shuttingDown = true // /health turns 503 at once, so balancers stop sending
+    // Keep the listener open until the server is quiet: closing it would reset the connections
+    // the kernel has already accepted into the listen backlog, whose requests are already sent.
     const deadline = Date.now() + timeoutMs
     const busy = () => ctx.active > 0 || (host.predictor?.batcher.pending ?? 0) > 0 || Date.now() - ctx.lastArrival < DRAIN_QUIET_MS
     while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    const stopped = new Promise<void>((r) => server.close(() => r()))
     const drained = ctx.active === 0
     server.closeIdleConnections()
     server.closeAllConnections()

@@ -1,0 +1,32 @@
+/** The app as one CommonJS file for the SEA main script (esbuild). */
+import path from 'node:path'
+import * as esbuild from 'esbuild'
+import type { BuildConfig, ResolvedAsset } from './config.ts'
+import { nativePlugin } from './native-plugin.ts'
+
+export async function bundle(config: BuildConfig, assets: ResolvedAsset[], root: string, outfile: string): Promise<esbuild.Metafile> {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [config.bundle.entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: config.bundle.target,
+    // Subcommands stay lazy: esbuild turns `import('./commands/x.ts')` into a deferred module
+    // initializer, so `--help` runs no Dawn, onnxruntime or sharp code.
+    minify: true,
+    keepNames: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    alias: config.bundle.alias,
+    loader: Object.fromEntries(config.bundle.textLoaders.map((ext) => [ext, 'text' as const])),
+    define: { 'import.meta.url': 'import_meta_url' },
+    inject: [path.join(root, 'scripts/build/import-meta-url.js')],
+    plugins: [nativePlugin({ root, assets, patches: config.patches, runtimeModule: path.join(root, 'src/runtime/embedded.ts') })],
+    metafile: true,
+    logLevel: 'warning',
+    logOverride: { 'empty-import-meta': 'silent' },
+  })
+  return result.metafile
+}
