@@ -19,7 +19,6 @@ const repo = fileURLToPath(new URL('../..', import.meta.url))
 const built = path.join(repo, 'dist', 'xrayops')
 const lavapipe = path.join(repo, '.cache', 'lavapipe', 'lvp_icd.json')
 const tsx = path.join(repo, 'node_modules', '.bin', 'tsx')
-const hasServe = fs.existsSync(path.join(repo, 'src', 'cli', 'commands', 'serve.ts'))
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 
@@ -127,8 +126,7 @@ describe('dist/xrayops', () => {
     expect(report.accuracy).toBe(0.75)
   })
 
-  // The serve command is another engineer's work in progress: this skips until it exists.
-  it.skipIf(!hasServe)('serves predictions', async () => {
+  it('serves predictions, and its health and bench commands check the live server', async () => {
     const port = await freePort()
     const child = spawn(exe, ['serve', '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -145,6 +143,22 @@ describe('dist/xrayops', () => {
       const json = (await res.json()) as { label: string; probabilities: Record<string, number> }
       expect(json.label).toBe('PNEUMONIA')
       expect(json.probabilities.PNEUMONIA).toBeGreaterThan(0.5)
+
+      const url = `http://127.0.0.1:${port}`
+      const live = await xrayops(['health', '--url', url])
+      expect(live.code, live.stdout + live.stderr).toBe(0)
+      expect(live.stdout).toMatch(/overall: ok/)
+      const degraded = await xrayops(['health', '--url', url, '--prometheus', `http://127.0.0.1:${await freePort()}`])
+      expect(degraded.code).toBe(1)
+      const dead = await xrayops(['health', '--url', `http://127.0.0.1:${await freePort()}`])
+      expect(dead.code).toBe(2)
+      expect(dead.stdout).toMatch(/overall: down/)
+
+      const bench = await xrayops(['bench', '--quick-check', '--url', url, '--requests', '20'])
+      expect(bench.code, bench.stdout + bench.stderr).toBe(0)
+      expect(bench.stdout).toMatch(/p95 [\d.]+ ms/)
+      expect(bench.stdout).toMatch(/quick check passed/)
+      console.log(`dist/xrayops bench --quick-check:\n${bench.stdout}`)
     } finally {
       child.kill('SIGTERM')
       await exited
