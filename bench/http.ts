@@ -36,7 +36,7 @@ function loadImages(): Uint8Array[] {
 
 const configs = [
   { name: 'batching on (batch_size 16, batch_timeout 5 ms)', env: { BATCH_SIZE: '16', BATCH_TIMEOUT: '5' }, flags: ['--batching', 'true'] },
-  { name: 'batching off', env: {}, flags: ['--batching', 'false'] },
+  { name: 'batching off', env: {} as Record<string, string>, flags: ['--batching', 'false'] },
 ]
 
 const images = loadImages()
