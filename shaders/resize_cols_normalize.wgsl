@@ -1,30 +1,6 @@
 // Pass 2 of preprocessing: resample the columns of pass 1's output to the output height, then
 // normalize per channel ((v - mean) / std) and write the model input, NCHW f32, 3 channels.
-
-struct Params {
-  out_w: u32,      // bytes 0..4
-  out_h: u32,      // 4..8
-  n_images: u32,   // 8..12
-  max_height: u32, // 12..16
-  mean: vec4f,     // 16..32 (xyz used)
-  stddev: vec4f,   // 32..48 (xyz used)
-}                  // = 48 bytes
-
-struct ImageInfo {
-  src_offset: u32,
-  width: u32,
-  height: u32,
-  tmp_offset: u32,
-  x_index: u32,
-  x_weight: u32,
-  x_stride: u32,
-  y_index: u32,
-  y_weight: u32,
-  y_stride: u32,
-}                  // = 40 bytes
-
-override WG_X: u32;
-override WG_Y: u32;
+// Params, ImageInfo, WG_X and WG_Y come from batch_layout.wgsl.
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> images: array<ImageInfo>;

@@ -1,12 +1,23 @@
 import type { GrayImage } from '../imaging/decode.ts'
-import { packBatch } from '../preprocess/pack.ts'
+import { packBatch, type PackedBatch } from '../preprocess/pack.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
 import { BufferPool } from './buffers.ts'
 import type { ComputePass, Workgroup } from './passes/compute-pass.ts'
 import { createResizeColsNormalize } from './passes/resize-cols-normalize.ts'
 import { createResizeRows } from './passes/resize-rows.ts'
 
-const PARAMS_BYTES = 48 // 4 x u32 + mean vec4f + std vec4f, see shaders/resize_rows.wgsl
+const PARAMS_BYTES = 48 // 4 x u32 + mean vec4f + std vec4f, see shaders/batch_layout.wgsl
+
+/** A batch written to the GPU, ready for the passes. */
+export interface UploadedBatch {
+  packed: PackedBatch
+  params: GPUBuffer
+  images: GPUBuffer
+  tapIndex: GPUBuffer
+  tapWeight: GPUBuffer
+  pixels: GPUBuffer
+  tmp: GPUBuffer
+}
 
 /**
  * Runs the WGSL preprocessing for a batch of decoded images of any sizes and leaves the model
@@ -28,13 +39,23 @@ export class GpuPreprocessor {
 
   /** Encodes and submits both passes; returns the output buffer for `batch.length` images. */
   run(batch: GrayImage[]): GPUBuffer {
+    const bound = this.upload(packBatch(batch, this.params))
+    const out = this.output(batch.length)
+    const encoder = this.device.createCommandEncoder({ label: 'Preprocess' })
+    this.encode(encoder, bound, out)
+    this.device.queue.submit([encoder.finish()])
+    return out
+  }
+
+  /** Writes a packed batch into the (reused) input buffers. */
+  upload(packed: PackedBatch): UploadedBatch {
     const p = this.params
-    const packed = packBatch(batch, p)
     const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST
     const params = new ArrayBuffer(PARAMS_BYTES)
     new Uint32Array(params, 0, 4).set([p.outWidth, p.outHeight, packed.count, packed.maxHeight])
     new Float32Array(params, 16, 8).set([...p.mean, 0, ...p.std, 0])
-    const b = {
+    return {
+      packed,
       params: this.pool.get('params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, new Uint8Array(params)),
       images: this.pool.get('images', packed.images.byteLength, S, packed.images),
       tapIndex: this.pool.get('tapIndex', packed.tapIndex.byteLength, S, packed.tapIndex),
@@ -42,15 +63,18 @@ export class GpuPreprocessor {
       pixels: this.pool.get('pixels', packed.pixels.byteLength, S, packed.pixels),
       tmp: this.pool.get('tmp', packed.tmpLength * 4, GPUBufferUsage.STORAGE),
     }
-    const out = this.output(batch.length)
-    const encoder = this.device.createCommandEncoder({ label: 'Preprocess' })
-    this.rows.run(encoder, [b.params, b.images, b.tapIndex, b.tapWeight, b.pixels, b.tmp], [p.outWidth, packed.maxHeight, packed.count])
-    this.cols.run(encoder, [b.params, b.images, b.tapIndex, b.tapWeight, b.tmp, out], [p.outWidth, p.outHeight, packed.count])
-    this.device.queue.submit([encoder.finish()])
-    return out
   }
 
-  private output(n: number): GPUBuffer {
+  /** Records both passes over an uploaded batch into `encoder`, writing `out`. */
+  encode(encoder: GPUCommandEncoder, b: UploadedBatch, out: GPUBuffer): void {
+    const p = this.params
+    const { count, maxHeight } = b.packed
+    this.rows.run(encoder, [b.params, b.images, b.tapIndex, b.tapWeight, b.pixels, b.tmp], [p.outWidth, maxHeight, count])
+    this.cols.run(encoder, [b.params, b.images, b.tapIndex, b.tapWeight, b.tmp, out], [p.outWidth, p.outHeight, count])
+  }
+
+  /** The output buffer for a batch of `n` images. */
+  output(n: number): GPUBuffer {
     let buf = this.outputs.get(n)
     if (!buf) {
       buf = this.device.createBuffer({

@@ -1,3 +1,4 @@
+import layout from '../../../shaders/batch_layout.wgsl'
 import code from '../../../shaders/resize_rows.wgsl'
 import { ComputePass, type Workgroup } from './compute-pass.ts'
 
@@ -6,4 +7,4 @@ import { ComputePass, type Workgroup } from './compute-pass.ts'
  * Buffers: params, images, tapIndex, tapWeight, pixels, tmp. Grid: outWidth x maxHeight x count.
  */
 export const createResizeRows = (device: GPUDevice, wg: Workgroup = { x: 16, y: 4 }) =>
-  new ComputePass(device, 'ResizeRows', code, ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'], wg)
+  new ComputePass(device, 'ResizeRows', `${layout}\n${code}`, ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'], wg)
