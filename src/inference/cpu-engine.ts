@@ -34,13 +34,19 @@ export class CpuEngine implements Engine {
     }
   }
 
-  infer(images: GrayImage[]): Promise<EngineRun> {
-    const t0 = performance.now()
+  async infer(images: GrayImage[]): Promise<EngineRun> {
     const { outWidth: w, outHeight: h } = this.params
     const input = new Float32Array(images.length * 3 * w * h)
-    images.forEach((img, i) => preprocessCpu(img, this.params, input, i * 3 * w * h))
-    const preprocessMs = performance.now() - t0
-    return this.inferTensor(input, images.length).then((r) => ({ ...r, preprocessMs }))
+    let preprocessMs = 0
+    for (let i = 0; i < images.length; i++) {
+      // Preprocessing runs on the event loop: yield between images so other requests get a turn.
+      if (i > 0) await new Promise((r) => setImmediate(r))
+      const t0 = performance.now()
+      preprocessCpu(images[i], this.params, input, i * 3 * w * h)
+      preprocessMs += performance.now() - t0
+    }
+    const r = await this.inferTensor(input, images.length)
+    return { ...r, preprocessMs }
   }
 
   inferTensor(input: Float32Array, n: number): Promise<EngineRun> {

@@ -33,7 +33,14 @@ export type ItemResult = ({ ok: true } & Classification & { timings: Timings }) 
 
 /** decode -> preprocess -> model -> classification, on the GPU or the CPU. */
 export class Pipeline {
-  private constructor(readonly model: LoadedModel, readonly engine: Engine, readonly params: PreprocessParams, readonly limits: DecodeLimits) {}
+  private constructor(
+    readonly model: LoadedModel,
+    readonly engine: Engine,
+    readonly params: PreprocessParams,
+    readonly limits: DecodeLimits,
+    /** Set when DEVICE=auto found a GPU but had to run on the CPU: why. */
+    readonly fallback?: string,
+  ) {}
 
   static async create(opts: PipelineOptions = {}): Promise<Pipeline> {
     const model = await loadModel(opts.model)
@@ -45,8 +52,8 @@ export class Pipeline {
       mean: m.preprocessing.mean,
       std: m.preprocessing.std,
     }
-    const engine = await createEngine(opts.device ?? parseDeviceMode(process.env.DEVICE), model, params)
-    return new Pipeline(model, engine, params, { ...defaultDecodeLimits, ...opts.limits })
+    const { engine, fallback } = await createEngine(opts.device ?? parseDeviceMode(process.env.DEVICE), model, params)
+    return new Pipeline(model, engine, params, { ...defaultDecodeLimits, ...opts.limits }, fallback)
   }
 
   get device(): { kind: 'webgpu' | 'cpu'; name: string } {
@@ -93,8 +100,9 @@ export class Pipeline {
   }
 }
 
-async function createEngine(mode: DeviceMode, model: LoadedModel, params: PreprocessParams): Promise<Engine> {
-  if (mode === 'cpu') return CpuEngine.create(model, params)
+/** The engine for `mode`, and why it is the CPU when a GPU adapter was there but failed. */
+async function createEngine(mode: DeviceMode, model: LoadedModel, params: PreprocessParams): Promise<{ engine: Engine; fallback?: string }> {
+  if (mode === 'cpu') return { engine: await CpuEngine.create(model, params) }
   let adapter: GPUAdapter | null = null
   try {
     adapter = await selectAdapter(mode === 'gpu')
@@ -105,13 +113,14 @@ async function createEngine(mode: DeviceMode, model: LoadedModel, params: Prepro
   if (!adapter) {
     if (mode === 'gpu') throw new XrayError('NO_GPU', 'DEVICE=gpu but no WebGPU adapter was found (is VK_DRIVER_FILES set to the driver ICD?)')
     log.info('no GPU adapter found; running on the CPU')
-    return CpuEngine.create(model, params)
+    return { engine: await CpuEngine.create(model, params) }
   }
   try {
-    return await WebGpuEngine.create(adapter, mode === 'gpu', model, params)
+    return { engine: await WebGpuEngine.create(adapter, mode === 'gpu', model, params) }
   } catch (e) {
     if (mode === 'gpu') throw e
-    log.warn(`WebGPU engine failed to start, using the CPU: ${(e as Error).message}`)
-    return CpuEngine.create(model, params)
+    const fallback = `a GPU adapter was found but the WebGPU engine failed to start: ${(e as Error).message}`
+    log.warn(`${fallback}; using the CPU`)
+    return { engine: await CpuEngine.create(model, params), fallback }
   }
 }

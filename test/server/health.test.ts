@@ -53,6 +53,22 @@ describe('/health and readiness', () => {
     }
   })
 
+  it('is degraded (200) when DEVICE=auto had a GPU but fell back to the CPU', async () => {
+    const s = await start()
+    try {
+      await s.loaded
+      const pipeline = s.ctx.host.predictor!.pipeline as { fallback?: string }
+      pipeline.fallback = 'a GPU adapter was found but the WebGPU engine failed to start: test'
+      const res = await fetch(`${s.url}/health`)
+      expect(res.status).toBe(200)
+      const body = await json(res)
+      expect(body.status).toBe('degraded')
+      expect(body.checks.device).toEqual({ status: 'cpu-fallback', reason: pipeline.fallback })
+    } finally {
+      await s.close()
+    }
+  })
+
   it('a model that fails to load leaves the server up but down, naming the error', async () => {
     const s = await start({ model: { path: '/nonexistent/model.json' } })
     try {

@@ -11,7 +11,8 @@ export function healthReport(ctx: ServerContext) {
   const pipeline = host.predictor?.pipeline
   const m = pipeline?.model.manifest
   const recentError = host.lastInternalError && Date.now() - host.lastInternalError.at < DEGRADED_WINDOW_MS ? host.lastInternalError : undefined
-  const status: HealthStatus = host.state !== 'ready' || ctx.shuttingDown ? 'down' : recentError ? 'degraded' : 'ok'
+  const fallback = pipeline?.fallback
+  const status: HealthStatus = host.state !== 'ready' || ctx.shuttingDown ? 'down' : recentError || fallback ? 'degraded' : 'ok'
   return {
     status,
     ready: status !== 'down',
@@ -23,6 +24,7 @@ export function healthReport(ctx: ServerContext) {
       model: { status: host.state, ...(host.error ? { error: host.error.toJSON().error } : {}) },
       warmup: host.warmup ?? null,
       inference: recentError ? { status: 'failing', last_error: recentError.message } : { status: 'ok' },
+      device: fallback ? { status: 'cpu-fallback', reason: fallback } : { status: 'ok' },
       shutting_down: ctx.shuttingDown,
     },
   }
