@@ -9,9 +9,14 @@ dest="$root/.cache/lavapipe"
 icd="$dest/lvp_icd.json"
 if [ -f "$icd" ]; then echo "$icd"; exit 0; fi
 
-if ! ldconfig -p | grep -q 'libvulkan.so.1 ' || ! ldconfig -p | grep -q 'libLLVM-15.so.1'; then
+# The Vulkan loader and the libraries libvulkan_lvp.so links against (Debian 12 packages).
+deps=(libvulkan1 libllvm15 libdrm2 libwayland-client0 libx11-xcb1 libxcb1 libxcb-dri3-0 libxcb-present0
+  libxcb-randr0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxshmfence1 libxml2 libz3-4 libzstd1)
+missing=()
+for p in "${deps[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvulkan1 libllvm15 >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
 work=$(mktemp -d)
@@ -30,7 +35,14 @@ apt-get "${apt_opts[@]}" update -qq >&2
 (cd "$work" && apt-get "${apt_opts[@]}" download mesa-vulkan-drivers >&2)
 mkdir -p "$dest"
 dpkg -x "$work"/mesa-vulkan-drivers_*.deb "$work/root"
-cp "$work/root/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so" "$dest/"
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+cp "$work/root/usr/lib/$multiarch/libvulkan_lvp.so" "$dest/"
+if ldd "$dest/libvulkan_lvp.so" | grep -q 'not found'; then
+  echo "lavapipe cannot load; missing libraries:" >&2
+  ldd "$dest/libvulkan_lvp.so" | grep 'not found' >&2
+  rm -f "$dest/libvulkan_lvp.so"
+  exit 1
+fi
 cat > "$icd" <<JSON
 { "file_format_version": "1.0.1",
   "ICD": { "library_path": "$dest/libvulkan_lvp.so", "api_version": "1.4.305" } }

@@ -13,7 +13,7 @@ export const jsonArg = {
 } as const satisfies Record<string, ArgDef>
 
 /** Exit codes shared by the commands. Health uses 0 healthy, 1 degraded, 2 down. */
-export const EXIT = { ok: 0, failure: 1, usage: 1 } as const
+export const EXIT = { ok: 0, failure: 1 } as const
 
 /** Runs a command body; a typed error becomes one line on stderr and a non-zero exit. */
 export async function guard(body: () => Promise<number | void>): Promise<void> {

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'CORRUPT_IMAGE'
   | 'TRUNCATED_IMAGE'
   | 'TOO_MANY_PIXELS'
+  | 'IMAGE_TOO_LARGE'
   | 'IMAGE_TOO_SMALL'
   | 'MODEL_NOT_FOUND'
   | 'MODEL_CHECKSUM_MISMATCH'
@@ -19,7 +20,7 @@ export type ErrorCode =
   | 'UNKNOWN_MODEL'
   | 'MODEL_NOT_READY'
   | 'NOT_FOUND'
-  | 'SHUTTING_DOWN'
+  | 'OVERLOADED'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -28,6 +29,7 @@ const httpStatus: Record<ErrorCode, number> = {
   CORRUPT_IMAGE: 422,
   TRUNCATED_IMAGE: 422,
   TOO_MANY_PIXELS: 413,
+  IMAGE_TOO_LARGE: 413,
   IMAGE_TOO_SMALL: 422,
   MODEL_NOT_FOUND: 500,
   MODEL_CHECKSUM_MISMATCH: 500,
@@ -41,7 +43,7 @@ const httpStatus: Record<ErrorCode, number> = {
   UNKNOWN_MODEL: 404,
   MODEL_NOT_READY: 503,
   NOT_FOUND: 404,
-  SHUTTING_DOWN: 503,
+  OVERLOADED: 503,
 }
 
 export class XrayError extends Error {

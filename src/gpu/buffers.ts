@@ -12,7 +12,7 @@ export class BufferPool {
       buf = this.device.createBuffer({ label: `${this.label}.${role}`, size: need, usage })
       this.buffers.set(role, buf)
     }
-    if (data) this.device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, Math.ceil(data.byteLength / 4) * 4)
+    if (data) this.device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength) // sizes are multiples of 4
     return buf
   }
 

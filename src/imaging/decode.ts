@@ -12,9 +12,11 @@ export interface DecodeLimits {
   maxPixels: number
   /** Smallest side accepted, in pixels. */
   minSide: number
+  /** Largest side accepted, in pixels (bounds the work and memory of a resize, and GPU dispatch sizes). */
+  maxSide: number
 }
 
-export const defaultDecodeLimits: DecodeLimits = { maxBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, minSide: 16 }
+export const defaultDecodeLimits: DecodeLimits = { maxBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, minSide: 16, maxSide: 16384 }
 
 /** An 8-bit single-channel image, row-major. */
 export interface GrayImage {
@@ -60,6 +62,10 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
   if (width * height > limits.maxPixels)
     throw new XrayError('TOO_MANY_PIXELS', `the image is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxPixels}`, {
       details: { width, height, limit: limits.maxPixels },
+    })
+  if (Math.max(width, height) > limits.maxSide)
+    throw new XrayError('IMAGE_TOO_LARGE', `the image is ${width}x${height}; each side must be at most ${limits.maxSide} px`, {
+      details: { width, height, limit: limits.maxSide },
     })
   if (Math.min(width, height) < limits.minSide)
     throw new XrayError('IMAGE_TOO_SMALL', `the image is ${width}x${height}; each side must be at least ${limits.minSide} px`)

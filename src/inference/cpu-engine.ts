@@ -54,7 +54,9 @@ export class CpuEngine implements Engine {
     return this.mutex.run(async () => {
       const t0 = performance.now()
       const feeds = { [this.model.manifest.input.name]: new this.ort.Tensor('float32', input, [n, 3, h, w]) }
-      const out = await this.session.run(feeds)
+      const out = await this.session.run(feeds).catch((cause: unknown) => {
+        throw new XrayError('INFERENCE_FAILED', `onnxruntime (CPU) inference failed: ${(cause as Error).message}`, { cause })
+      })
       return {
         output: { count: n, logits: out.logits.data as Float32Array, cam: out.cam.data as Float32Array },
         preprocessMs: 0,

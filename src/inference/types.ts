@@ -28,3 +28,18 @@ export interface Engine {
   gpuBytes(): number
   close(): Promise<void>
 }
+
+/** Outputs of consecutive runs, as one. */
+export function concatOutputs(outs: EngineOutput[]): EngineOutput {
+  if (outs.length === 1) return outs[0]
+  const cat = (parts: Float32Array[]) => {
+    const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
+    let o = 0
+    for (const p of parts) {
+      all.set(p, o)
+      o += p.length
+    }
+    return all
+  }
+  return { count: outs.reduce((n, o) => n + o.count, 0), logits: cat(outs.map((o) => o.logits)), cam: cat(outs.map((o) => o.cam)) }
+}

@@ -3,13 +3,14 @@ import v8 from 'node:v8'
 import type * as OrtWeb from 'onnxruntime-web'
 import { XrayError } from '../errors/index.ts'
 import { adapterName, selectAdapter, summarizeAdapter } from '../gpu/dawn.ts'
+import { splitToFit } from '../gpu/batch-limits.ts'
 import { GpuPreprocessor } from '../gpu/preprocess.ts'
 import type { GrayImage } from '../imaging/decode.ts'
 import type { LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
 import { ortWebBundleUrl } from '../runtime/native.ts'
 import { Mutex } from './mutex.ts'
-import type { Engine, EngineRun } from './types.ts'
+import { concatOutputs, type Engine, type EngineOutput, type EngineRun } from './types.ts'
 
 const log = logger('webgpu')
 type Ort = typeof OrtWeb
@@ -44,6 +45,7 @@ export class WebGpuEngine implements Engine {
   private state?: { session: OrtWeb.InferenceSession; device: GPUDevice; pre: GpuPreprocessor; lost: boolean }
 
   private ort!: Ort
+  private adapterUsed = false
 
   private constructor(private adapter: GPUAdapter, private readonly allowSoftware: boolean, private readonly model: LoadedModel, private readonly params: PreprocessParams) {
     this.deviceName = adapterName(summarizeAdapter(adapter))
@@ -58,29 +60,31 @@ export class WebGpuEngine implements Engine {
   private async open() {
     this.ort = await loadOrtWeb()
     this.ort.env.webgpu.adapter = this.adapter as unknown as typeof this.ort.env.webgpu.adapter
-    let session: OrtWeb.InferenceSession
+    this.adapterUsed = true // an adapter hands out one device: a rebuild needs a new one
+    let session: OrtWeb.InferenceSession | undefined
+    let device: GPUDevice | undefined
     try {
-      session = await this.ort.InferenceSession.create(this.model.bytes, {
-        executionProviders: ['webgpu'],
-        graphOptimizationLevel: 'all',
+      session = await this.ort.InferenceSession.create(this.model.bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' })
+      device = (await this.ort.env.webgpu.device) as unknown as GPUDevice
+      device.pushErrorScope('validation')
+      const pre = new GpuPreprocessor(device, this.params)
+      const err = await device.popErrorScope()
+      if (err) throw new XrayError('GPU_ERROR', `preprocessing shaders failed to build: ${err.message}`)
+      const state = { session, device, pre, lost: false }
+      device.lost.then((info) => {
+        state.lost = true
+        if (info.reason !== 'destroyed' || this.state === state) log.warn(`GPU device lost (${info.reason}): ${info.message}`)
       })
+      this.state = state
     } catch (cause) {
+      await session?.release().catch(() => undefined)
+      device?.destroy()
+      if (cause instanceof XrayError) throw cause
       throw new XrayError('GPU_ERROR', `onnxruntime-web (WebGPU) cannot load model ${this.model.manifest.name}: ${(cause as Error).message}`, { cause })
     }
-    const device = (await this.ort.env.webgpu.device) as unknown as GPUDevice
-    device.pushErrorScope('validation')
-    const pre = new GpuPreprocessor(device, this.params)
-    const err = await device.popErrorScope()
-    if (err) throw new XrayError('GPU_ERROR', `preprocessing shaders failed to build: ${err.message}`)
-    const state = { session, device, pre, lost: false }
-    device.lost.then((info) => {
-      state.lost = true
-      if (info.reason !== 'destroyed' || this.state === state) log.warn(`GPU device lost (${info.reason}): ${info.message}`)
-    })
-    this.state = state
   }
 
-  /** Ensures a live device and session, rebuilding them after a loss. */
+  /** Ensures a live device and session, rebuilding them after a loss (or a failed rebuild). */
   private async live() {
     if (this.state && !this.state.lost) return this.state
     log.info('rebuilding the WebGPU session after a device loss')
@@ -88,10 +92,12 @@ export class WebGpuEngine implements Engine {
       this.state.pre.destroy()
       await this.state.session.release().catch(() => undefined)
       this.state = undefined
-      // An adapter hands out one device; ask for a new one.
+    }
+    if (this.adapterUsed) {
       const adapter = await selectAdapter(this.allowSoftware)
       if (!adapter) throw new XrayError('NO_GPU', 'the GPU was lost and no adapter is available now')
       this.adapter = adapter
+      this.adapterUsed = false
     }
     await this.open()
     return this.state!
@@ -105,14 +111,32 @@ export class WebGpuEngine implements Engine {
   infer(images: GrayImage[]): Promise<EngineRun> {
     return this.mutex.run(async () => {
       const s = await this.live()
-      const t0 = performance.now()
-      const buffer = s.pre.run(images)
-      const t1 = performance.now()
-      const { outWidth: w, outHeight: h } = this.params
-      const input = this.ort.Tensor.fromGpuBuffer(buffer as unknown as OrtWeb.Tensor.GpuBufferType, { dataType: 'float32', dims: [images.length, 3, h, w] })
-      const output = await this.runSession(s.session, input, images.length)
-      return { output, preprocessMs: t1 - t0, inferenceMs: performance.now() - t1 }
+      const runs = splitToFit(images, this.params.outWidth, s.device.limits)
+      const outs: EngineOutput[] = []
+      let preprocessMs = 0
+      let inferenceMs = 0
+      for (const run of runs) {
+        const t0 = performance.now()
+        const buffer = await this.preprocess(s, run)
+        const t1 = performance.now()
+        const { outWidth: w, outHeight: h } = this.params
+        const input = this.ort.Tensor.fromGpuBuffer(buffer as unknown as OrtWeb.Tensor.GpuBufferType, { dataType: 'float32', dims: [run.length, 3, h, w] })
+        outs.push(await this.runSession(s.session, input, run.length))
+        preprocessMs += t1 - t0
+        inferenceMs += performance.now() - t1
+      }
+      return { output: concatOutputs(outs), preprocessMs, inferenceMs }
     })
+  }
+
+  /** Runs the WGSL passes; a validation or memory error fails the call instead of leaving stale input. */
+  private async preprocess(s: NonNullable<WebGpuEngine['state']>, images: GrayImage[]): Promise<GPUBuffer> {
+    s.device.pushErrorScope('out-of-memory')
+    s.device.pushErrorScope('validation')
+    const buffer = s.pre.run(images)
+    const errors = [await s.device.popErrorScope(), await s.device.popErrorScope()].filter(Boolean)
+    if (errors.length) throw new XrayError('GPU_ERROR', `WebGPU preprocessing failed: ${errors.map((e) => e!.message).join('; ')}`)
+    return buffer
   }
 
   inferTensor(data: Float32Array, n: number): Promise<EngineRun> {

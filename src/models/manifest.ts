@@ -49,11 +49,8 @@ const checkManifest = (m: Partial<ModelManifest>, file: string): ModelManifest =
   return m as ModelManifest
 }
 
-/**
- * Loads a model from its manifest (`*.json`) or from an `.onnx` file with a manifest of the same
- * base name beside it, and refuses it unless the bytes match the manifest's sha256.
- */
-export async function loadModel(location = defaultModelManifest()): Promise<LoadedModel> {
+/** Reads and checks a manifest (`*.json`, or the one beside an `.onnx`) without the model bytes. */
+export async function readManifest(location = defaultModelManifest()): Promise<{ manifest: ModelManifest; manifestPath: string }> {
   const manifestPath = location.endsWith('.onnx') ? location.replace(/\.onnx$/, '.json') : location
   const raw = await readOrThrow(manifestPath, 'model manifest')
   let parsed: Partial<ModelManifest>
@@ -62,7 +59,15 @@ export async function loadModel(location = defaultModelManifest()): Promise<Load
   } catch (cause) {
     throw new XrayError('MODEL_INVALID', `model manifest ${manifestPath} is not valid JSON`, { cause })
   }
-  const manifest = checkManifest(parsed, manifestPath)
+  return { manifest: checkManifest(parsed, manifestPath), manifestPath }
+}
+
+/**
+ * Loads a model from its manifest (`*.json`) or from an `.onnx` file with a manifest of the same
+ * base name beside it, and refuses it unless the bytes match the manifest's sha256.
+ */
+export async function loadModel(location = defaultModelManifest()): Promise<LoadedModel> {
+  const { manifest, manifestPath } = await readManifest(location)
   const modelFile = path.resolve(path.dirname(manifestPath), manifest.file)
   const bytes = new Uint8Array(await readOrThrow(modelFile, 'model file'))
   const actual = sha256(bytes)

@@ -14,7 +14,7 @@ const filter = (method: ResizeMethod, x: number) => {
   return a < 1 ? 1 - a : 0
 }
 
-/** Sampling taps for resizing `inSize` to `outSize`; mirrors `taps()` in the resize shaders. */
+/** Sampling taps for resizing `inSize` to `outSize`: the CPU path uses them, and pack.ts uploads them for the shaders. */
 export function computeTaps(inSize: number, outSize: number, method: ResizeMethod): Taps {
   const scale = inSize / outSize
   const stretch = method === 'bilinear' ? 1 : Math.max(scale, 1)

@@ -13,9 +13,6 @@ import { predictRoutes } from './routes/predict.ts'
 
 const log = logger('http')
 
-/** Codes that mean the server, not the request, is at fault: they make /health degraded. */
-const internal = new Set(['INFERENCE_FAILED', 'GPU_ERROR', 'NO_GPU'])
-
 export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record<string, unknown>) => void } = {}) {
   const app = new Hono<AppEnv>()
   app.use(requestId())
@@ -53,11 +50,8 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
         : err instanceof HTTPException
           ? new XrayError(err.status === 413 ? 'INPUT_TOO_LARGE' : 'BAD_REQUEST', err.message)
           : new XrayError('INFERENCE_FAILED', `internal error: ${err.message}`, { cause: err })
-    if (internal.has(e.code)) {
-      ctx.host.lastInternalError = { at: Date.now(), message: e.message }
-      log.error(`${c.req.method} ${c.req.path}: ${e.message}`, err)
-    }
-    if (!(err instanceof XrayError) || internal.has(e.code)) ctx.metrics.errors.inc({ code: e.code })
+    if (ctx.recordError(e)) log.error(`${c.req.method} ${c.req.path}: ${e.message}`, err)
+    if (e.code === 'OVERLOADED' || e.code === 'MODEL_NOT_READY') c.header('Retry-After', '1')
     return c.json({ ...e.toJSON(), request_id: c.get('requestId') }, e.status as 400)
   })
   return app

@@ -1,37 +1,40 @@
 import type { Context } from 'hono'
 import { XrayError } from '../errors/index.ts'
 
-const rawTypes = ['image/png', 'image/jpeg', 'image/jpg', 'application/octet-stream', 'application/dicom']
+/** Raw bodies: any image type (the bytes decide the format) or an untyped byte stream. */
+const isRaw = (type: string) => type.startsWith('image/') || type === 'application/octet-stream' || type === 'application/dicom'
 
-const fileBytes = async (v: unknown): Promise<Uint8Array | undefined> =>
-  v instanceof Blob ? new Uint8Array(await v.arrayBuffer()) : undefined
+const unreadable = (cause: unknown) =>
+  cause instanceof XrayError ? cause : new XrayError('BAD_REQUEST', `the request body could not be read: ${(cause as Error).message}`, { cause })
 
-/** The image(s) of a request: a raw image body, or multipart fields (`image` / any file field). */
+/**
+ * The image(s) of a request: a raw image body, or the file fields of a multipart body, in the
+ * order they were sent (`image` for a single prediction).
+ */
 export async function readImages(c: Context, opts: { many: boolean }): Promise<Uint8Array[]> {
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
-  if (rawTypes.includes(type)) {
+  if (isRaw(type)) {
     if (opts.many) throw new XrayError('BAD_REQUEST', 'batch requests are multipart/form-data with one file field per image')
-    return [new Uint8Array(await c.req.arrayBuffer())]
+    try {
+      return [new Uint8Array(await c.req.arrayBuffer())]
+    } catch (e) {
+      throw unreadable(e)
+    }
   }
   if (type !== 'multipart/form-data')
-    throw new XrayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(type || '(none)')} is not accepted; send image/png, image/jpeg or multipart/form-data`)
-  let form: Record<string, unknown>
+    throw new XrayError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(type || '(none)')} is not accepted; send an image (PNG or JPEG) or multipart/form-data`)
+  let form: FormData
   try {
-    form = await c.req.parseBody({ all: true })
+    form = await c.req.formData()
   } catch (cause) {
-    throw new XrayError('BAD_REQUEST', `the multipart body cannot be parsed: ${(cause as Error).message}`, { cause })
-  }
-  if (!opts.many) {
-    const field = form.image
-    const bytes = await fileBytes(Array.isArray(field) ? field[0] : field)
-    if (!bytes) throw new XrayError('BAD_REQUEST', 'the multipart body has no file field named "image"')
-    return [bytes]
+    throw cause instanceof XrayError ? cause : new XrayError('BAD_REQUEST', `the multipart body cannot be parsed: ${(cause as Error).message}`, { cause })
   }
   const files: Uint8Array[] = []
-  for (const v of Object.values(form)) for (const item of Array.isArray(v) ? v : [v]) {
-    const b = await fileBytes(item)
-    if (b) files.push(b)
+  for (const [name, value] of form.entries()) {
+    if (!(value instanceof Blob) || (!opts.many && name !== 'image')) continue
+    files.push(new Uint8Array(await value.arrayBuffer()))
+    if (!opts.many) break
   }
-  if (files.length === 0) throw new XrayError('BAD_REQUEST', 'the multipart body has no file fields')
+  if (files.length === 0) throw new XrayError('BAD_REQUEST', opts.many ? 'the multipart body has no file fields' : 'the multipart body has no file field named "image"')
   return files
 }

@@ -1,8 +1,9 @@
 import { logger } from '../log.ts'
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { closeSync, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs'
 import path from 'node:path'
 import { consola, LogLevels } from 'consola'
 import type { ServerConfig } from '../config/schema.ts'
+import { XrayError } from '../errors/index.ts'
 
 /**
  * Applies logging.level / logging.format to consola, and returns the request logger: one JSON
@@ -12,8 +13,21 @@ export function setupLogging(cfg: ServerConfig['logging']): { accessLog: (e: Rec
   consola.level = LogLevels[cfg.level === 'silent' ? 'silent' : cfg.level]
   let file: WriteStream | undefined
   if (cfg.file) {
-    mkdirSync(path.dirname(cfg.file), { recursive: true })
-    file = createWriteStream(cfg.file, { flags: 'a' })
+    const where = cfg.file
+    try {
+      mkdirSync(path.dirname(where), { recursive: true })
+      closeSync(openSync(where, 'a')) // fail at start, with the key named, not later
+    } catch (cause) {
+      throw new XrayError('CONFIG_INVALID', `logging.file=${JSON.stringify(where)} cannot be opened for appending: ${(cause as Error).message}`, {
+        cause,
+        details: { key: 'logging.file', value: where },
+      })
+    }
+    file = createWriteStream(where, { flags: 'a' })
+    file.on('error', (e) => {
+      process.stderr.write(`xrayops: writing ${where} failed (${e.message}); request logs go to stdout only\n`)
+      file = undefined
+    })
   }
   const json = (obj: Record<string, unknown>) => `${JSON.stringify({ time: new Date().toISOString(), ...obj })}\n`
   if (cfg.format === 'json') {

@@ -28,7 +28,7 @@ export class ModelHost {
   error?: XrayError
   warmup?: WarmupResult
   predictor?: Predictor
-  /** Set when a prediction failed inside the engine; clears on the next success. */
+  /** The last prediction that failed inside the engine; /health is degraded for 60 s after it. */
   lastInternalError?: { at: number; message: string }
 
   constructor(private readonly config: ServerConfig, private readonly metrics: Metrics) {}

@@ -3,7 +3,7 @@ import { XrayError } from '../errors/index.ts'
 import type { Classification } from '../inference/results.ts'
 import type { Pipeline } from '../inference/pipeline.ts'
 import type { Metrics } from '../metrics/index.ts'
-import { Batcher, type BatchOptions } from './batcher.ts'
+import { Batcher, type BatchedResult, type BatchOptions } from './batcher.ts'
 import { LruCache } from './cache.ts'
 
 export interface Prediction {
@@ -27,9 +27,13 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000
 export class Predictor {
   readonly batcher: Batcher
   private readonly cache: LruCache<Cached>
+  /** Images decoding or queued; beyond the bound new ones get 503 OVERLOADED (backpressure). */
+  private inProgress = 0
+  private readonly maxInProgress: number
 
   constructor(readonly pipeline: Pipeline, private readonly metrics: Metrics, opts: { cacheSize: number; batching: BatchOptions }) {
     this.cache = new LruCache(opts.cacheSize)
+    this.maxInProgress = Math.max(64, 8 * opts.batching.maxBatch)
     this.batcher = new Batcher((images) => this.runBatch(images), opts.batching)
     this.batcher.onBatch = (n) => metrics.batchSize.observe(n)
   }
@@ -56,13 +60,19 @@ export class Predictor {
       return { ...base, ...this.view(hit, opts.cam), timings: { queue: 0, decode: 0, preprocess: 0, inference: 0, total: round(total) }, batch_size: 0, cached: true }
     }
     this.metrics.cacheMisses.inc()
-    const image = await this.pipeline.decode(bytes).catch((e: unknown) => {
-      if (e instanceof XrayError) this.metrics.errors.inc({ code: e.code })
-      throw e
-    })
-    const decodeMs = performance.now() - t0
-    this.metrics.decodeDuration.observe(decodeMs / 1000)
-    const r = await this.batcher.submit(image)
+    if (this.inProgress >= this.maxInProgress)
+      throw new XrayError('OVERLOADED', `${this.inProgress} images are being decoded or waiting for the model; try again shortly`)
+    this.inProgress++
+    let decodeMs = 0
+    let r: BatchedResult
+    try {
+      const image = await this.pipeline.decode(bytes)
+      decodeMs = performance.now() - t0
+      this.metrics.decodeDuration.observe(decodeMs / 1000)
+      r = await this.batcher.submit(image)
+    } finally {
+      this.inProgress--
+    }
     this.metrics.queueDuration.observe(r.queueMs / 1000)
     this.cache.set(key, r.result)
     this.metrics.cacheEntries.set(this.cache.size)

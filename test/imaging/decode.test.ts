@@ -107,6 +107,11 @@ describe('decodeImage: bad input gets a typed error', () => {
     const err = await expectCode(bomb, 'TOO_MANY_PIXELS')
     expect(err.details).toMatchObject({ width: 12000, height: 12000 })
   })
+  it('IMAGE_TOO_LARGE for a 16 x 300000 strip (few pixels, one huge side)', async () => {
+    const strip = grayPng(16, 300_000)
+    const err = await expectCode(strip, 'IMAGE_TOO_LARGE')
+    expect(err.details).toMatchObject({ width: 16, height: 300_000, limit: 16384 })
+  })
   it('IMAGE_TOO_SMALL for a 4x4 image', async () => {
     await expectCode(grayPng(4, 4), 'IMAGE_TOO_SMALL')
     expect((await decodeImage(grayPng(16, 16))).width).toBe(16)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Pipeline } from '../../src/inference/pipeline.ts'
 import { WebGpuEngine } from '../../src/inference/webgpu-engine.ts'
-import { fixture, goldenRows, readFixture } from '../helpers/fixtures.ts'
+import { fixture, goldenRows, noiseImage, readFixture } from '../helpers/fixtures.ts'
 import { testAdapter } from '../helpers/gpu.ts'
 
 const golden = goldenRows()
@@ -84,6 +84,14 @@ describe.skipIf(!adapter)('WebGPU pipeline (zero-copy from WGSL preprocessing in
       r.cam.forEach((v, k) => (camDiff = Math.max(camDiff, Math.abs(v - rc.cam[k]))))
       expect(camDiff).toBeLessThan(1e-3)
     })
+  })
+
+  it('splits a batch larger than one storage binding and still matches the CPU', async () => {
+    // 4 x 36 MP = 144 MB of pixels: over lavapipe's 128 MiB binding, so two runs.
+    const big = [1, 2, 3, 4].map((seed) => noiseImage(6000, 6000, seed))
+    const g = await gpu.classifyImages(big)
+    const c = await cpu.classifyImages(big)
+    g.results.forEach((r, i) => expect(Math.abs(r.score - c.results[i].score)).toBeLessThan(1e-4))
   })
 
   it('recovers from a device loss on the next call', async () => {

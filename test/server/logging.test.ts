@@ -27,6 +27,10 @@ describe('request logs', () => {
     expect(lines.some((l) => l.tag === 'model' && /ready/.test(l.msg))).toBe(true)
   })
 
+  it('refuses a log file it cannot open, naming logging.file, before listening', async () => {
+    await expect(start({ logging: { file: os.tmpdir() } })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('logging.file=') })
+  })
+
   it('refuses a model whose architecture differs from model.architecture', async () => {
     const s = await start({ model: { architecture: 'resnet50' } })
     try {

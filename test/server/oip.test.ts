@@ -26,6 +26,10 @@ describe('Open Inference Protocol v2', () => {
     expect(meta.inputs).toContainEqual({ name: 'input', datatype: 'FP32', shape: [-1, 3, 224, 224] })
     expect(await json(await fetch(`${s.url}/v2/models/${name}/ready`))).toEqual({ name, ready: true })
     expect((await fetch(`${s.url}/v2/models/other/ready`)).status).toBe(404)
+    expect((await fetch(`${s.url}/v2/models/${name}/versions/1/ready`)).status).toBe(200)
+    const v = await fetch(`${s.url}/v2/models/${name}/versions/999`)
+    expect(v.status).toBe(404)
+    expect((await json(v)).error.message).toMatch(/no version "999"/)
   })
 
   it('infer with a BYTES input of base64 images gives the golden probabilities', async () => {
@@ -69,6 +73,20 @@ describe('Open Inference Protocol v2', () => {
       expect(res.status).toBe(status)
       expect((await json(res)).error.message).toMatch(msg)
     }
+    const more = [
+      [null, /JSON object/],
+      [{ inputs: [{ name: 'x', shape: [1], datatype: 'BYTES', data: ['AAAA'] }], outputs: 5 }, /"outputs" must be an array/],
+      [{ inputs: [{ name: 'x', shape: [0.5, 3, 224, 224], datatype: 'FP32', data: [] }] }, /non-negative integers/],
+      [{ inputs: [{ name: 'x', shape: [1000, 3, 224, 224], datatype: 'FP32', data: [] }] }, /limit is 64/],
+      [{ inputs: [{ name: 'x', shape: [2], datatype: 'BYTES', data: ['AAAA', 5] }] }, /data\[1\] must be a base64 string/],
+    ] as const
+    for (const [body, msg] of more) {
+      const res = await post(url, body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect((await json(res)).error.message).toMatch(msg)
+    }
+    // A request with one good and one bad image neither crashes the server nor leaves work behind.
+    expect((await fetch(`${s.url}/health`)).status).toBe(200)
     const notJson = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' })
     expect(notJson.status).toBe(400)
     expect((await post(`${s.url}/v2/models/other/infer`, { inputs: [] })).status).toBe(404)

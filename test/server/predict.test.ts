@@ -82,6 +82,26 @@ describe('model server over a loopback socket', () => {
     expect(body.error.message.length).toBeGreaterThan(5)
   })
 
+  it('batch results come back in the order the files were sent, whatever the field names', async () => {
+    const [normal, pneumonia] = [golden[0], golden[4]]
+    const form = new FormData()
+    for (const [field, [key]] of [['2', normal], ['1', pneumonia], ['x', normal], ['y', pneumonia], ['x', pneumonia]] as const)
+      form.append(field, new Blob([readFixture(`xray-224/${key}`)]), 'f.jpeg')
+    const body = await json(await fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form }))
+    const ps = body.results.map((r: { probabilities: { PNEUMONIA: number } }) => r.probabilities.PNEUMONIA)
+    const expected = [normal[1], pneumonia[1], normal[1], pneumonia[1], pneumonia[1]]
+    ps.forEach((p: number, i: number) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-4))
+    expect(body.results[3].id).toMatch(/-3$/)
+  })
+
+  it('a GIF sent as image/gif is named as an unsupported format', async () => {
+    const res = await postImage(s.url, new TextEncoder().encode('GIF89a.......'), 'image/gif')
+    expect(res.status).toBe(415)
+    const body = await json(res)
+    expect(body.error.code).toBe('UNSUPPORTED_FORMAT')
+    expect(body.error.message).toContain('GIF')
+  })
+
   it('multipart without an "image" field is a 400', async () => {
     const form = new FormData()
     form.append('file', new Blob([xray]), 'x.jpeg')

@@ -1,16 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { defineCommand } from 'citty'
-import { defaultModelManifest } from '../../config/paths.ts'
 import { XrayError } from '../../errors/index.ts'
+import { readManifest } from '../../models/manifest.ts'
 import { percentile, runLoad } from '../../ops/load.ts'
 import { guard, jsonArg } from '../_shared.ts'
 
 /** Images to send: the files in --images, else the known image shipped with the model. */
 async function images(dir?: string): Promise<Uint8Array[]> {
   if (!dir) {
-    const m = JSON.parse(await readFile(defaultModelManifest(), 'utf8')) as { warmup: { file: string } }
-    return [new Uint8Array(await readFile(path.join(path.dirname(defaultModelManifest()), m.warmup.file)))]
+    const { manifest, manifestPath } = await readManifest()
+    if (!manifest.warmup) throw new XrayError('BAD_REQUEST', `${manifestPath} names no image to send; use --images DIR`)
+    return [new Uint8Array(await readFile(path.join(path.dirname(manifestPath), manifest.warmup.file)))]
   }
   const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(jpe?g|png)$/i.test(f)).slice(0, 256)
   if (files.length === 0) throw new XrayError('BAD_REQUEST', `no PNG or JPEG files under ${dir}`)

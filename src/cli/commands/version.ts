@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { defineCommand } from 'citty'
 import pkg from '../../../package.json' with { type: 'json' }
-import { defaultModelManifest } from '../../config/paths.ts'
+import { readManifest } from '../../models/manifest.ts'
 import { dependencyVersions } from '../../runtime/versions.ts'
 import { jsonArg } from '../_shared.ts'
 
@@ -12,7 +11,10 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    const manifest = JSON.parse(await readFile(defaultModelManifest(), 'utf8').catch(() => 'null')) as { name: string; version: string; sha256: string } | null
+    const manifest = await readManifest().then(
+      (r) => r.manifest,
+      () => null,
+    )
     let adapter: unknown = 'not checked'
     if (args.gpu) {
       const { selectAdapter, summarizeAdapter } = await import('../../gpu/dawn.ts')

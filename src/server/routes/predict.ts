@@ -23,12 +23,14 @@ export function predictRoutes(ctx: ServerContext) {
     const max = ctx.config.limits.maxBatchImages
     if (images.length > max) throw new XrayError('BAD_REQUEST', `the batch has ${images.length} images; the limit is ${max}`)
     const opts = { cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')) }
+    const id = c.get('requestId')
     const results = await Promise.all(
-      images.map((b) =>
-        predictor.predict(b, opts).then(
+      images.map((b, i) =>
+        predictor.predict(b, { ...opts, id: `${id}-${i}` }).then(
           (r) => ({ ok: true, ...r }),
           (e: unknown) => {
             if (!(e instanceof XrayError)) throw e
+            ctx.recordError(e)
             return { ok: false, ...e.toJSON() }
           },
         ),
