@@ -7,11 +7,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/.cache/lavapipe"
 icd="$dest/lvp_icd.json"
-if [ -f "$icd" ]; then echo "$icd"; exit 0; fi
+# Already installed here (the json names this folder's library): done.
+if [ -f "$icd" ] && grep -q "\"$dest/libvulkan_lvp.so\"" "$icd" && [ -f "$dest/libvulkan_lvp.so" ]; then echo "$icd"; exit 0; fi
 
 # The Vulkan loader and the libraries libvulkan_lvp.so links against (Debian 12 packages).
 deps=(libvulkan1 libllvm15 libdrm2 libwayland-client0 libx11-xcb1 libxcb1 libxcb-dri3-0 libxcb-present0
-  libxcb-randr0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxshmfence1 libxml2 libz3-4 libzstd1)
+  libxcb-randr0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxshmfence1 libxml2 libz3-4 libzstd1 libexpat1 libelf1)
 missing=()
 for p in "${deps[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

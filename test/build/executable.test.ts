@@ -16,7 +16,9 @@ import { fixture } from '../helpers/fixtures.ts'
 import { freePort, waitFor200 } from '../helpers/process.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
-const built = path.join(repo, 'dist', 'xrayops')
+// Built into a folder of the test's own, so `npm test` never replaces a developer's dist/xrayops.
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xrayops-build-'))
+const built = path.join(outDir, 'xrayops')
 const lavapipe = path.join(repo, '.cache', 'lavapipe', 'lvp_icd.json')
 const tsx = path.join(repo, 'node_modules', '.bin', 'tsx')
 
@@ -39,7 +41,7 @@ const xrayops = (args: string[], extra: Record<string, string> = {}) =>
   )
 
 beforeAll(() => {
-  console.log(build().trim().split('\n').at(-1))
+  console.log(build(['--out', built]).trim().split('\n').at(-1))
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xrayops-exe-'))
   exe = path.join(dir, 'xrayops')
   fs.copyFileSync(built, exe)
@@ -62,6 +64,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  fs.rmSync(outDir, { recursive: true, force: true })
 })
 
 describe('dist/xrayops', () => {

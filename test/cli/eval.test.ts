@@ -41,8 +41,9 @@ describe('xrayops eval', () => {
     const device = await xrayops(['eval', fixture('xray-224'), '--device', 'tpu'])
     expect(device.code).toBe(1)
     expect(device.stderr).toMatch(/--device="tpu" is not valid/)
-    const diff = await xrayops(['eval', fixture('xray-224'), '--golden', fixture('xray-224/golden.csv'), '--max-diff', '0', '--device', 'cpu'])
+    const diff = await xrayops(['eval', fixture('xray-224'), '--golden', fixture('xray-224/golden.csv'), '--max-diff', '0', '--device', 'cpu', '--json'])
     expect(diff.code).toBe(1)
+    expect(JSON.parse(diff.stdout).golden.maxAbsDiff).toBeGreaterThan(0) // the report still prints, then the exit says it exceeded
   })
 
   it('DEVICE=gpu fails loudly when no adapter exists', async () => {

@@ -61,7 +61,8 @@ describe('ops commands against a live server', () => {
   })
 
   it('bench --quick-check passes against the live server and prints its figures', async () => {
-    const r = await xrayops('bench', '--quick-check', '--url', s.url, '--requests', '20', '--images', fixture('xray-224'), '--json')
+    // A generous SLO: this checks the command, not the speed of the test machine.
+    const r = await xrayops('bench', '--quick-check', '--url', s.url, '--requests', '20', '--images', fixture('xray-224'), '--slo-p95-ms', '600000', '--json')
     expect(r.code, r.stdout + r.stderr).toBe(0)
     const report = JSON.parse(r.stdout)
     expect(report).toMatchObject({ requests: 20, pass: true, error_rate: 0, checks: { p95_latency: true, error_rate: true } })
@@ -78,20 +79,33 @@ describe('ops commands against a live server', () => {
   })
 
   it('metrics --show-current: request rate, latency percentiles, batch sizes, cache hit ratio, GPU memory', async () => {
-    await xrayops('bench', '--url', s.url, '--requests', '6', '--images', fixture('xray-224'), '--cache')
-    const r = await xrayops('metrics', '--show-current', '--url', s.url, '--interval', '0', '--json')
-    expect(r.code, r.stderr).toBe(0)
-    const m = JSON.parse(r.stdout)
-    expect(m.requests).toBeGreaterThanOrEqual(6)
-    expect(m.latency_ms.p95).toBeGreaterThan(0)
-    expect(m.batch.runs).toBeGreaterThan(0)
-    expect(m.cache_hit_ratio).toBeGreaterThan(0)
-    expect(m.gpu_memory_bytes).toBe(0)
-    expect(m.model.name).toBe('pneumonia-efficientnet_b0')
-    const table = await xrayops('metrics', '--show-current', '--url', s.url, '--interval', '0.5')
-    expect(table.stdout).toMatch(/latency p50 \/ p95 \/ p99/)
-    expect(table.stdout).toMatch(/request rate\s+\d/)
-    const down = await xrayops('metrics', '--show-current', '--url', dead)
-    expect(down.code).toBe(1)
+    const own = await start()
+    try {
+      await own.loaded
+      // 16 requests cycling over the 8 fixture images with the cache on: 8 misses, then 8 hits.
+      const load = await xrayops('bench', '--url', own.url, '--requests', '16', '--concurrency', '1', '--images', fixture('xray-224'), '--cache', '--slo-p95-ms', '600000')
+      expect(load.code, load.stdout + load.stderr).toBe(0)
+      const r = await xrayops('metrics', '--show-current', '--url', own.url, '--interval', '0', '--json')
+      expect(r.code, r.stderr).toBe(0)
+      const m = JSON.parse(r.stdout)
+      expect(m.requests).toBe(16)
+      expect(m.cache_hit_ratio).toBe(0.5)
+      expect(m.batch.runs).toBe(8)
+      expect(m.batch.mean).toBe(1)
+      expect(m.latency_ms.p50).toBeGreaterThan(0)
+      expect(m.latency_ms.p99).toBeGreaterThanOrEqual(m.latency_ms.p50)
+      expect(m.predictions).toEqual({ NORMAL: 8, PNEUMONIA: 8 }) // per pass: 3 true + 1 false of each label
+      expect(m.gpu_memory_bytes).toBe(0)
+      expect(m.error_rate).toBe(0)
+      expect(m.model.name).toBe('pneumonia-efficientnet_b0')
+      const table = await xrayops('metrics', '--show-current', '--url', own.url, '--interval', '0.5')
+      expect(table.stdout).toMatch(/latency p50 \/ p95 \/ p99/)
+      expect(table.stdout).toMatch(/request rate\s+0\.00 req\/s/) // nothing arrived during the window
+      const down = await xrayops('metrics', '--show-current', '--url', dead)
+      expect(down.code).toBe(1)
+      expect(down.stderr).toMatch(/cannot scrape .*ECONNREFUSED/)
+    } finally {
+      await own.close()
+    }
   })
 })

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { onTestFinished } from 'vitest'
 import { fileURLToPath } from 'node:url'
 
 export const fixture = (rel: string) => fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url))
@@ -29,4 +32,11 @@ export function noiseImage(width: number, height: number, seed = 1) {
     data[i] = s >>> 24
   }
   return { width, height, data, format: 'png' as const, source: { bitDepth: 8 as const, channels: 1 } }
+}
+
+/** A temporary folder removed when the current test finishes (call it inside a test). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `xrayops-${prefix}-`))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
 }

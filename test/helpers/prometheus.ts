@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { tempDir } from './fixtures.ts'
 import { freePort } from './process.ts'
 
 /** Whether a Prometheus server binary is installed (.ci/run installs Debian's `prometheus`). */
@@ -16,7 +16,7 @@ export interface PrometheusHandle {
 
 /** Starts a real Prometheus on loopback scraping `targets` (host:port) every second. */
 export async function startPrometheus(targets: string[]): Promise<PrometheusHandle> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'xrayops-prom-'))
+  const dir = tempDir('prom')
   const port = await freePort()
   await writeFile(
     path.join(dir, 'prometheus.yml'),

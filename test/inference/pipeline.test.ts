@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Pipeline } from '../../src/inference/pipeline.ts'
+import { splitToFit } from '../../src/gpu/batch-limits.ts'
 import { WebGpuEngine } from '../../src/inference/webgpu-engine.ts'
 import { fixture, goldenRows, noiseImage, readFixture } from '../helpers/fixtures.ts'
 import { testAdapter } from '../helpers/gpu.ts'
@@ -57,6 +58,7 @@ describe.skipIf(!adapter)('WebGPU pipeline (zero-copy from WGSL preprocessing in
   beforeAll(async () => {
     gpu = await Pipeline.create({ device: 'gpu' })
     cpu = await Pipeline.create({ device: 'cpu' })
+    await gpu.predict([goldenInputs[0]]) // compiles the shaders here (minutes on a cold lavapipe cache), not in a test
   })
   afterAll(async () => {
     await gpu?.close()
@@ -89,16 +91,24 @@ describe.skipIf(!adapter)('WebGPU pipeline (zero-copy from WGSL preprocessing in
   it('splits a batch larger than one storage binding and still matches the CPU', async () => {
     // 4 x 36 MP = 144 MB of pixels: over lavapipe's 128 MiB binding, so two runs.
     const big = [1, 2, 3, 4].map((seed) => noiseImage(6000, 6000, seed))
+    const device = (gpu.engine as unknown as { state: { device: GPUDevice } }).state.device
+    expect(splitToFit(big, 224, device.limits).length).toBeGreaterThan(1)
     const g = await gpu.classifyImages(big)
+    expect(g.results).toHaveLength(4)
     const c = await cpu.classifyImages(big)
     g.results.forEach((r, i) => expect(Math.abs(r.score - c.results[i].score)).toBeLessThan(1e-4))
   })
 
   it('recovers from a device loss on the next call', async () => {
+    const engine = gpu.engine as WebGpuEngine
+    const state = () => (engine as unknown as { state: { device: GPUDevice } }).state
     const before = scores(await gpu.predict([goldenInputs[3]]))[0]
-    ;(gpu.engine as WebGpuEngine).loseDevice()
-    await new Promise((r) => setTimeout(r, 50))
+    const lostDevice = state().device
+    engine.loseDevice()
+    const info = await lostDevice.lost
+    expect(info.reason).toBe('destroyed')
     const after = scores(await gpu.predict([goldenInputs[3]]))[0]
+    expect(state().device).not.toBe(lostDevice) // a new device and session answered
     expect(Math.abs(after - before)).toBeLessThan(1e-6)
     expect(gpu.engine.gpuBytes()).toBeGreaterThan(0)
   })

@@ -1,12 +1,12 @@
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultModelManifest } from '../../src/config/paths.ts'
 import { loadModel } from '../../src/models/manifest.ts'
+import { tempDir } from '../helpers/fixtures.ts'
 
 const tmpCopy = async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'xrayops-model-'))
+  const dir = tempDir('model')
   const manifest = JSON.parse(await readFile(defaultModelManifest(), 'utf8'))
   await copyFile(path.join(path.dirname(defaultModelManifest()), manifest.file), path.join(dir, manifest.file))
   await writeFile(path.join(dir, 'model.json'), JSON.stringify(manifest))

@@ -1,13 +1,13 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readFixture } from '../helpers/fixtures.ts'
+import { readFixture, tempDir } from '../helpers/fixtures.ts'
 import { json, postImage, start } from '../helpers/server.ts'
 
 describe('request logs', () => {
   it('writes one JSON line per request (id, route, status, latency, label) to logging.file', async () => {
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'xrayops-log-')), 'logs', 'model_server.log')
+    const file = path.join(tempDir('log'), 'logs', 'model_server.log')
     const s = await start({ logging: { level: 'info', format: 'json', file } })
     let id = ''
     try {

@@ -23,7 +23,9 @@ describe('model server over a loopback socket', () => {
     expect(body.threshold).toBe(0.5)
     expect(body.model).toEqual({ name: 'pneumonia-efficientnet_b0', version: '1', sha256: expect.stringMatching(/^53c15d48/) })
     expect(body.device).toMatch(/cpu/)
-    for (const k of ['queue', 'decode', 'preprocess', 'inference', 'total']) expect(body.timings[k]).toBeGreaterThanOrEqual(0)
+    const t = body.timings
+    for (const k of ['decode', 'preprocess', 'inference']) expect(t[k], k).toBeGreaterThan(0)
+    expect(t.total).toBeGreaterThanOrEqual(t.decode + t.queue) // decode, then the wait, then the batch
     expect(body.cached).toBe(false)
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/)
   })
@@ -114,6 +116,22 @@ describe('model server over a loopback socket', () => {
     const res = await fetch(`${s.url}/v1/nothing`)
     expect(res.status).toBe(404)
     expect((await json(res)).error.code).toBe('NOT_FOUND')
+  })
+})
+
+describe('batch size limit', () => {
+  it('refuses a batch over limits.maxBatchImages with a 400 naming the limit', async () => {
+    const s = await start({ limits: { maxBatchImages: 2 } })
+    try {
+      await s.loaded
+      const form = new FormData()
+      for (let i = 0; i < 3; i++) form.append('images', new Blob([xray]), `${i}.jpeg`)
+      const res = await fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form })
+      expect(res.status).toBe(400)
+      expect((await json(res)).error.message).toBe('the batch has 3 images; the limit is 2')
+    } finally {
+      await s.close()
+    }
   })
 })
 

@@ -1,19 +1,34 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { readFixture } from '../helpers/fixtures.ts'
 import { freePort, spawnXrayops, waitFor200 } from '../helpers/process.ts'
-import { json, postImage } from '../helpers/server.ts'
+import { json, parsePrometheus, postImage } from '../helpers/server.ts'
 
 describe('xrayops serve as a process', () => {
   it('on SIGTERM stops accepting, finishes every accepted request, and exits 0', async () => {
     const port = await freePort()
     const server = spawnXrayops(['serve', '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu'], { CACHE_SIZE: '0', BATCH_SIZE: '2', LOG_LEVEL: 'info' })
     const url = `http://127.0.0.1:${port}`
+    onTestFinished(() => void server.child.kill('SIGKILL')) // also when the test times out
     try {
       await waitFor200(`${url}/health`)
       const xrays = ['xray-original/IM-0001-0001.jpeg', 'xray-original/person100_bacteria_475.jpeg'].map(readFixture)
       const inFlight = Array.from({ length: 16 }, (_, i) => postImage(url, xrays[i % 2]).then(async (r) => ({ status: r.status, body: await json(r) })))
-      await new Promise((r) => setTimeout(r, 150))
+      // Wait until the server is serving predictions (the scrape itself counts as one in flight).
+      for (;;) {
+        const m = parsePrometheus(await (await fetch(`${url}/metrics`)).text())
+        if ((m.get('xray_http_requests_in_flight') ?? 0) >= 3) break
+        await new Promise((r) => setTimeout(r, 5))
+      }
       server.child.kill('SIGTERM')
+      // While draining, /health tells balancers to stop sending.
+      for (;;) {
+        const h = await fetch(`${url}/health`)
+        if (h.status === 503) {
+          expect((await json(h)).checks.shutting_down).toBe(true)
+          break
+        }
+        await new Promise((r) => setTimeout(r, 5))
+      }
       const results = await Promise.all(inFlight)
       expect(results.map((r) => r.status)).toEqual(Array(16).fill(200))
       expect(results.every((r) => r.body.label === 'PNEUMONIA' || r.body.label === 'NORMAL')).toBe(true)

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeImage } from '../../src/imaging/decode.ts'
+import { preprocessCpu } from '../../src/preprocess/cpu.ts'
+import type { RunningServer } from '../../src/server/serve.ts'
+import { goldenRows, params224, readFixture } from '../helpers/fixtures.ts'
+import { testAdapter } from '../helpers/gpu.ts'
+import { json, parsePrometheus, postImage, start } from '../helpers/server.ts'
+
+const adapter = await testAdapter()
+const golden = goldenRows()
+
+describe.skipIf(!adapter)('the model server on the WebGPU engine', () => {
+  let s: RunningServer
+  beforeAll(async () => {
+    s = await start({ model: { device: 'gpu' }, performance: { batchSize: 8, batchTimeoutMs: 50, cacheSize: 0 } })
+    await s.loaded // the warm-up compiles the shaders: minutes on a cold lavapipe cache
+  })
+  afterAll(() => s?.close())
+
+  it('reports the WebGPU adapter and answers the golden outputs of concurrent requests in shared batches', async () => {
+    const health = await json(await fetch(`${s.url}/health`))
+    expect(health.status).toBe('ok')
+    expect(health.device.kind).toBe('webgpu')
+    const answers = await Promise.all(golden.map(async ([key]) => json(await postImage(s.url, readFixture(`xray-224/${key}`)))))
+    answers.forEach((a, i) => expect(Math.abs(a.probabilities.PNEUMONIA - golden[i][1]), golden[i][0]).toBeLessThan(1e-4))
+    expect(Math.max(...answers.map((a) => a.batch_size))).toBeGreaterThan(1)
+    const m = parsePrometheus(await (await fetch(`${s.url}/metrics`)).text())
+    expect(m.get('xray_gpu_memory_bytes')).toBeGreaterThan(224 * 224 * 3 * 4) // at least one output buffer
+  })
+
+  it('serves OIP v2 FP32 tensors through the WebGPU session', async () => {
+    const [key, p] = golden[6]
+    const x = preprocessCpu(await decodeImage(readFixture(`xray-224/${key}`)), { ...params224, method: 'area' }, new Float32Array(3 * 224 * 224))
+    const res = await fetch(`${s.url}/v2/models/pneumonia-efficientnet_b0/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 3, 224, 224], datatype: 'FP32', data: Array.from(x) }] }),
+    })
+    expect(res.status).toBe(200)
+    expect(Math.abs((await json(res)).outputs[0].data[1] - p)).toBeLessThan(1e-4)
+  })
+
+  it('answers an original-resolution X-ray as the CPU does', async () => {
+    const body = await json(await postImage(s.url, readFixture('xray-original/person100_bacteria_475.jpeg')))
+    expect(body.label).toBe('PNEUMONIA')
+    expect(Math.abs(body.probabilities.PNEUMONIA - 0.7767331556991971)).toBeLessThan(1e-4) // the CPU engine's answer
+  })
+})
