@@ -14,6 +14,8 @@ export default {
     integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
     /** Drop the base binary's debug info and symbol table (126.6 -> 108.5 MB); needs binutils' strip. */
     strip: true,
+    /** sha256 of the stripped binary (GNU strip 2.40, Debian 12): other strip versions give other bytes. */
+    strippedSha256: '6af9d37c09a8fca824c5e21b24addbd2b6336145b410fe4a283a9a1fefc337a5',
   },
 
   /** The app: the CLI entry bundled by esbuild into one CommonJS file (the SEA main script). */

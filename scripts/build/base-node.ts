@@ -41,6 +41,11 @@ export function ensureBaseNode(node: BuildConfig['node'], cacheDir: string): str
         throw new Error(`strip failed (install binutils, or set node.strip: false in build.config.ts): ${(e as Error).message}`)
       }
     }
+    if (node.strip && node.strippedSha256) {
+      const sha = createHash('sha256').update(fs.readFileSync(bin)).digest('hex')
+      if (sha !== node.strippedSha256)
+        throw new Error(`the stripped base binary has sha256 ${sha}, build.config.ts expects ${node.strippedSha256}: a different strip gives different bytes (use GNU binutils 2.40, or update the pin)`)
+    }
     const version = run(bin, ['--version']).trim()
     if (version !== `v${node.version}`) throw new Error(`${bin} reports ${version}, expected v${node.version}`)
     fs.chmodSync(bin, 0o755)

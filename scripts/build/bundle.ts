@@ -2,6 +2,7 @@
 import path from 'node:path'
 import * as esbuild from 'esbuild'
 import type { BuildConfig, ResolvedAsset } from './config.ts'
+import { dependencyVersions } from '../../src/runtime/versions.ts'
 import { nativePlugin } from './native-plugin.ts'
 
 export async function bundle(config: BuildConfig, assets: ResolvedAsset[], root: string, outfile: string): Promise<esbuild.Metafile> {
@@ -21,7 +22,8 @@ export async function bundle(config: BuildConfig, assets: ResolvedAsset[], root:
     charset: 'utf8',
     alias: config.bundle.alias,
     loader: Object.fromEntries(config.bundle.textLoaders.map((ext) => [ext, 'text' as const])),
-    define: { 'import.meta.url': 'import_meta_url' },
+    // Versions of the embedded dependencies, read here: the executable has no node_modules to read.
+    define: { 'import.meta.url': 'import_meta_url', __XRAYOPS_DEP_VERSIONS__: JSON.stringify(dependencyVersions()) },
     inject: [path.join(root, 'scripts/build/import-meta-url.js')],
     plugins: [nativePlugin({ root, assets, patches: config.patches, runtimeModule: path.join(root, 'src/runtime/embedded.ts') })],
     metafile: true,

@@ -28,7 +28,7 @@ export interface SourcePatch {
 
 export interface BuildConfig {
   output: string
-  node: { package: string; version: string; integrity: string; strip: boolean }
+  node: { package: string; version: string; integrity: string; strip: boolean; strippedSha256?: string }
   bundle: { entry: string; target: string; alias: Record<string, string>; textLoaders: string[] }
   compression: { level: number; minSaving: number }
   assets: AssetSpec[]

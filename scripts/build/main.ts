@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import zlib from 'node:zlib'
 import { prepareAssets } from './assets.ts'
 import { ensureBaseNode } from './base-node.ts'
 import { bundle } from './bundle.ts'
@@ -27,8 +26,9 @@ const config = await loadConfig()
 const cacheDir = path.join(repoRoot, '.cache', 'build')
 const baseNode = ensureBaseNode(config.node, cacheDir)
 
-if (typeof zlib.zstdCompress !== 'function') {
-  if (process.env.XRAYOPS_BUILD_REEXEC) throw new Error(`${baseNode} has no zstd`)
+// Compression and the SEA blob always run on the pinned base binary, whatever Node started the build.
+if (process.version !== `v${config.node.version}`) {
+  if (process.env.XRAYOPS_BUILD_REEXEC) throw new Error(`${baseNode} is ${process.version}, expected v${config.node.version}`)
   const r = spawnSync(baseNode, ['--disable-warning=ExperimentalWarning', import.meta.filename, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, XRAYOPS_BUILD_REEXEC: '1' },
@@ -37,9 +37,10 @@ if (typeof zlib.zstdCompress !== 'function') {
 }
 
 const output = path.resolve(repoRoot, opts.out ?? config.output)
-const work = path.join(path.dirname(output), `.build-${path.basename(output)}`)
-fs.rmSync(work, { recursive: true, force: true })
-fs.mkdirSync(work, { recursive: true })
+// A work folder of this build's own: concurrent builds do not share one, and nothing is left beside the output.
+fs.mkdirSync(path.dirname(output), { recursive: true })
+const work = fs.mkdtempSync(path.join(cacheDir, 'work-'))
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }))
 
 const assets = resolveAssets(config)
 const prepared = await prepareAssets(assets, config.compression, { cache: path.join(cacheDir, 'assets'), work, useCache: !opts['no-cache'] })

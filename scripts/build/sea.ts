@@ -26,6 +26,8 @@ export async function makeExecutable(opts: { baseNode: string; main: string; ass
         disableExperimentalSEAWarning: true,
         // Code cache and snapshots differ from build to build; without them the output is byte-identical.
         useCodeCache: false,
+        // The executable ignores NODE_OPTIONS: nothing on the host changes what it runs.
+        execArgvExtension: 'none',
         useSnapshot: false,
         assets: opts.assets,
       },
@@ -39,7 +41,7 @@ export async function makeExecutable(opts: { baseNode: string; main: string; ass
     throw new Error(`the SEA blob could not be made: ${String((e as { stderr?: Buffer }).stderr ?? e)}`)
   }
 
-  const tmp = `${opts.output}.tmp`
+  const tmp = `${opts.output}.${process.pid}.tmp`
   fs.copyFileSync(opts.baseNode, tmp)
   fs.chmodSync(tmp, 0o755)
   const warn = console.warn

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { XrayError } from '../errors/index.ts'
 import { projectRoot } from '../config/paths.ts'
+import { isSingleExecutable } from '../runtime/embedded.ts'
 import { loadWebgpu } from '../runtime/native.ts'
 import { patchQueueForSharedMemory } from './shims.ts'
 
@@ -25,9 +26,11 @@ let gpu: GPU | undefined
  */
 export async function loadDawn(): Promise<GPU> {
   if (gpu) return gpu
-  const bundledIcd = path.join(projectRoot(), '.cache', 'lavapipe', 'lvp_icd.json')
-  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES && process.env.XRAYOPS_LAVAPIPE !== '0' && existsSync(bundledIcd))
-    process.env.VK_DRIVER_FILES = bundledIcd
+  // A checkout's software Vulkan driver (scripts/setup-lavapipe.sh), used when no driver is named.
+  if (!isSingleExecutable() && !process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) {
+    const icd = path.join(projectRoot(), '.cache', 'lavapipe', 'lvp_icd.json')
+    if (existsSync(icd)) process.env.VK_DRIVER_FILES = icd
+  }
   process.env.XDG_RUNTIME_DIR ??= '/tmp'
   const mod = await loadWebgpu()
   Object.assign(globalThis, mod.globals)

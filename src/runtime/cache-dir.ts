@@ -53,6 +53,8 @@ const candidates = (): { dir: string; privateDir?: boolean }[] => {
   const env = process.env
   if (env.XRAYOPS_CACHE_DIR) return [{ dir: path.resolve(env.XRAYOPS_CACHE_DIR) }]
   const list: { dir: string; privateDir?: boolean }[] = []
+  // systemd's CacheDirectory= (also with DynamicUser=) hands the service its own folder here.
+  if (env.CACHE_DIRECTORY && path.isAbsolute(env.CACHE_DIRECTORY.split(':')[0])) list.push({ dir: path.join(env.CACHE_DIRECTORY.split(':')[0], 'xrayops') })
   if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) list.push({ dir: path.join(env.XDG_CACHE_HOME, 'xrayops') })
   let home = ''
   try {

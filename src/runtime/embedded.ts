@@ -33,10 +33,10 @@ const assetBytes = (key: string): Buffer => {
   return Buffer.from(raw)
 }
 
-function extractFile(dir: string, f: EmbeddedFile): void {
+function extractFile(dir: string, f: EmbeddedFile, force = false): void {
   const dest = path.join(dir, ...f.path.split('/'))
   try {
-    if (fs.statSync(dest).size === f.size) return
+    if (!force && fs.statSync(dest).size === f.size) return
   } catch {}
   const stored = assetBytes(f.key)
   const data = f.codec === 'zstd' ? zlib.zstdDecompressSync(stored) : stored
@@ -45,7 +45,13 @@ function extractFile(dir: string, f: EmbeddedFile): void {
   fs.mkdirSync(path.dirname(dest), { recursive: true })
   const tmp = `${dest}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
   try {
-    fs.writeFileSync(tmp, data, { mode: f.mode })
+    const fd = fs.openSync(tmp, 'w', f.mode)
+    try {
+      fs.writeSync(fd, data)
+      fs.fsyncSync(fd) // on disk before it gets its name: a crash leaves no short file behind
+    } finally {
+      fs.closeSync(fd)
+    }
     fs.renameSync(tmp, dest)
   } catch (e) {
     fs.rmSync(tmp, { force: true })
@@ -53,16 +59,15 @@ function extractFile(dir: string, f: EmbeddedFile): void {
   }
 }
 
-const extracted = new Set<string>()
-
-/** Extracts one group of embedded files (once per process; skips files already there). Returns the extraction folder. */
+/**
+ * Extracts one group of embedded files, skipping those already there at their size (checked on
+ * every call: a cleaner may have removed them meanwhile). Returns the extraction folder.
+ */
 export function extractGroup(group: string): string {
   const dir = embeddedRoot()
-  if (extracted.has(group)) return dir
   const files = readManifest().files.filter((f) => f.group === group)
   if (!files.length) throw new Error(`this executable embeds no files of group ${group}`)
   for (const f of files) extractFile(dir, f)
-  extracted.add(group)
   return dir
 }
 
@@ -80,7 +85,22 @@ export function embeddedFile(group: string, name: string): string {
 export function requireEmbeddedAddon(file: string): unknown {
   const f = readManifest().files.find((e) => e.path === file)
   if (!f) throw new Error(`native addon ${file} is not embedded in this executable`)
-  const mod = { exports: {} as unknown }
-  process.dlopen(mod, path.join(extractGroup(f.group), ...file.split('/')))
-  return mod.exports
+  const dlopen = () => {
+    const mod = { exports: {} as unknown }
+    process.dlopen(mod, path.join(extractGroup(f.group), ...file.split('/')))
+    return mod.exports
+  }
+  try {
+    return dlopen()
+  } catch (e) {
+    // A damaged copy of the right size (disk error, a partial write from elsewhere): write the
+    // group again from the executable's own bytes, once, and retry.
+    const dir = embeddedRoot()
+    for (const g of readManifest().files.filter((x) => x.group === f.group)) extractFile(dir, g, true)
+    try {
+      return dlopen()
+    } catch {
+      throw e
+    }
+  }
 }

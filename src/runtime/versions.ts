@@ -4,8 +4,12 @@ import path from 'node:path'
 
 const require = createRequire(import.meta.url)
 
-/** Versions of the runtime pieces, read from their package.json files (build time in the executable). */
+/** Set by the executable's build: the versions it embeds. */
+declare const __XRAYOPS_DEP_VERSIONS__: Record<string, string> | undefined
+
+/** Versions of the runtime pieces, read from their package.json files (at build time in the executable). */
 export function dependencyVersions(): Record<string, string> {
+  if (typeof __XRAYOPS_DEP_VERSIONS__ !== 'undefined') return __XRAYOPS_DEP_VERSIONS__
   const out: Record<string, string> = {}
   for (const name of ['onnxruntime-web', 'onnxruntime-node', 'webgpu', 'sharp', 'hono']) {
     try {
