@@ -69,7 +69,12 @@ export class CpuEngine implements Engine {
     return 0
   }
 
+  private closed = false
+
+  /** Releases the session; later calls do nothing. */
   async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
     await this.session.release()
   }
 }

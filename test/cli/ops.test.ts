@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server/serve.ts'
-import { fixture } from '../helpers/fixtures.ts'
+import { fixture, readFixture } from '../helpers/fixtures.ts'
 import { bin, freePort } from '../helpers/process.ts'
-import { start } from '../helpers/server.ts'
+import { json, postImage, start } from '../helpers/server.ts'
 
 const run = promisify(execFile)
 const xrayops = (...args: string[]) =>
@@ -32,13 +32,19 @@ describe('ops commands against a live server', () => {
   })
 
   it('health: 1 when the server reports degraded, or a given Prometheus is down', async () => {
-    s.ctx.host.lastInternalError = { at: Date.now(), message: 'inference failed on the GPU' }
+    // A real internal failure: the engine's session is gone under a running server.
+    const broken = await start()
     try {
-      const r = await xrayops('health', '--url', s.url)
+      await broken.loaded
+      await broken.ctx.host.predictor!.pipeline.engine.close()
+      const res = await postImage(broken.url, readFixture('xray-original/person100_bacteria_475.jpeg'))
+      expect(res.status).toBe(500)
+      expect((await json(res)).error.code).toBe('INFERENCE_FAILED')
+      const r = await xrayops('health', '--url', broken.url)
       expect(r.code).toBe(1)
       expect(r.stdout).toMatch(/overall: degraded/)
     } finally {
-      s.ctx.host.lastInternalError = undefined
+      await broken.close()
     }
     const prom = await xrayops('health', '--url', s.url, '--prometheus', dead)
     expect(prom.code).toBe(1)
@@ -107,5 +113,15 @@ describe('ops commands against a live server', () => {
     } finally {
       await own.close()
     }
+  })
+
+  it('version: xrayops, model, runtime versions as JSON', async () => {
+    const r = await xrayops('version', '--no-gpu', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const v = JSON.parse(r.stdout)
+    expect(v.xrayops).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(v.model).toMatchObject({ name: 'pneumonia-efficientnet_b0', version: '1' })
+    expect(v.runtime['onnxruntime-node']).toMatch(/^1\.30\./)
+    expect(v.gpu).toBe('not checked')
   })
 })

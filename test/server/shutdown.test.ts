@@ -42,6 +42,20 @@ describe('xrayops serve as a process', () => {
     }
   })
 
+  it('--workers 2 runs two server processes on one port and stops them all on SIGTERM', async () => {
+    const port = await freePort()
+    const server = spawnXrayops(['serve', '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu', '--workers', '2'], { LOG_LEVEL: 'info' })
+    onTestFinished(() => void server.child.kill('SIGKILL'))
+    const url = `http://127.0.0.1:${port}`
+    await waitFor200(`${url}/health`)
+    const answers = await Promise.all(Array.from({ length: 6 }, async () => json(await postImage(url, readFixture('xray-original/person100_bacteria_475.jpeg')))))
+    expect(answers.every((a) => a.label === 'PNEUMONIA')).toBe(true)
+    expect(server.output()).toMatch(/starting 2 worker processes/)
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.output().match(/listening on/g)).toHaveLength(2)
+  })
+
   it('refuses an invalid configuration at start, naming the key, value and what is allowed', async () => {
     const bad = spawnXrayops(['serve', '--device', 'cpu'], { PORT: '80a' })
     expect(await bad.exited).toBe(1)

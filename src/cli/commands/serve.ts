@@ -1,6 +1,6 @@
 import cluster from 'node:cluster'
 import { defineCommand } from 'citty'
-import { consola } from 'consola'
+import { consola, LogLevels } from 'consola'
 import { flagsFromArgs } from '../../config/flags.ts'
 import { loadConfig } from '../../config/load.ts'
 import { guard, settingArgs } from '../_shared.ts'
@@ -21,6 +21,7 @@ export default defineCommand({
       const { config, file } = await loadConfig({ configPath: args.config, flags: flagsFromArgs(args) })
       const workers = config.server.workers
       if (workers > 1 && cluster.isPrimary) {
+        consola.level = LogLevels[config.logging.level]
         consola.info(`starting ${workers} worker processes on ${config.server.host}:${config.server.port}${file ? ` (config ${file})` : ''}`)
         for (let i = 0; i < workers; i++) cluster.fork()
         const forward = (signal: NodeJS.Signals) => {
