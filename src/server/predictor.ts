@@ -42,7 +42,6 @@ export class Predictor {
     const out = await this.pipeline.classifyImages(images)
     this.metrics.preprocessDuration.observe(out.preprocessMs / 1000)
     this.metrics.inferenceDuration.observe(out.inferenceMs / 1000)
-    this.metrics.gpuMemory.set(this.pipeline.engine.gpuBytes())
     return out
   }
 
