@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { projectRoot } from '../src/config/paths.ts'
+import { root } from './root.ts'
 import { decodeImage, type GrayImage } from '../src/imaging/decode.ts'
 import { loadModel, type LoadedModel } from '../src/models/manifest.ts'
 import type { PreprocessParams, ResizeMethod } from '../src/preprocess/params.ts'
@@ -23,7 +23,6 @@ const XRAY = 'IM-0001-0001.jpeg'
 
 /** The 1857x1317 NORMAL X-ray from the shared data set, else its copy among the test fixtures. */
 export function defaultImagePath(): string {
-  const root = projectRoot()
   const shared = path.resolve(root, '..', 'shared', 'data', 'kermany', 'test-original', 'NORMAL', XRAY)
   return existsSync(shared) ? shared : path.join(root, 'test', 'fixtures', 'xray-original', XRAY)
 }
@@ -32,7 +31,7 @@ export async function createContext(opts: { quick: boolean; image?: string; log:
   const imagePath = path.resolve(opts.image ?? defaultImagePath())
   const bytes = new Uint8Array(readFileSync(imagePath))
   const image = await decodeImage(bytes)
-  const model = await loadModel()
+  const model = await loadModel(process.env.MODEL_PATH) // set by scripts/gpu-check.sh, whose bundles live apart from models/
   const m = model.manifest
   return {
     quick: opts.quick,

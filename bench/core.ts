@@ -10,9 +10,11 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { useLocalLavapipe } from './root.ts'
 
 process.env.CONSOLA_LEVEL ??= '1' // warnings and errors only (to stderr): stdout is the report
 process.env.XDG_RUNTIME_DIR ??= '/tmp'
+useLocalLavapipe()
 
 const SECTIONS = ['decode', 'preprocess', 'inference', 'e2e', 'webgpu'] as const
 type Section = (typeof SECTIONS)[number]

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Jimp } from 'jimp'
 import jpeg from 'jpeg-js'
 import sharp from 'sharp'
-import { projectRoot } from '../src/config/paths.ts'
+import { root } from './root.ts'
 import { decodeImage } from '../src/imaging/decode.ts'
 import { toLuminance } from '../src/imaging/luminance.ts'
 import type { Context } from './context.ts'
@@ -99,7 +99,7 @@ export async function benchDecode(ctx: Context): Promise<Table> {
     id: 'decode',
     title: `Decoding a ${width}x${height} X-ray JPEG to 8-bit gray`,
     description:
-      `\`${path.relative(projectRoot(), ctx.imagePath)}\` (${(ctx.bytes.length / 1024).toFixed(0)} KiB, 8-bit grayscale JPEG), ` +
+      `\`${path.relative(root, ctx.imagePath)}\` (${(ctx.bytes.length / 1024).toFixed(0)} KiB, 8-bit grayscale JPEG), ` +
       'decoded to one 8-bit luminance plane. "loop delay max" is the largest event-loop delay that `perf_hooks.monitorEventLoopDelay` ' +
       '(1 ms resolution) saw during one decode: how long other requests would wait.',
     baseline: names[0],

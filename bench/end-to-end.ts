@@ -1,14 +1,15 @@
-import { Pipeline, type ItemResult } from '../src/inference/pipeline.ts'
+import { PredictionService } from '../src/inference/service.ts'
 import { copies, ortNodeMissing, type Context } from './context.ts'
 import { row, type Table } from './report.ts'
 import { interleave, summarize } from './stats.ts'
 
-/** Pipeline.predict on the original JPEG bytes, CPU path: decode + preprocess + inference. */
+/** The prediction service on the original JPEG bytes, CPU path: decode + preprocess + inference. */
 export async function benchEndToEnd(ctx: Context): Promise<Table> {
-  const title = `End to end on the CPU: Pipeline.predict on the original ${ctx.image.width}x${ctx.image.height} JPEG`
+  const title = `End to end on the CPU: PredictionService.predict on the original ${ctx.image.width}x${ctx.image.height} JPEG`
   const missing = await ortNodeMissing()
   if (missing) return { id: 'end-to-end', title, description: '', rows: [], notes: [], skipped: missing }
-  const pipeline = await Pipeline.create({ device: 'cpu' })
+  const services = new Map<number, PredictionService>()
+  for (const n of [1, 16]) services.set(n, await PredictionService.create({ device: 'cpu', batching: { maxBatch: n, maxDelayMs: 1000 } }))
   const parts = new Map<number, { decode: number[]; preprocess: number[]; inference: number[]; score: number }>()
   const cases = [1, 16].map((n) => {
     const inputs = copies(ctx.bytes, n)
@@ -16,14 +17,13 @@ export async function benchEndToEnd(ctx: Context): Promise<Table> {
     return {
       name: `batch ${n}`,
       run: async () => {
-        const results = await pipeline.predict(inputs)
-        const ok = results.filter((r): r is Extract<ItemResult, { ok: true }> => r.ok)
-        if (ok.length !== n) throw new Error(`predict failed: ${results.find((r) => !r.ok && r.error)}`)
+        const ok = await Promise.all(inputs.map((b) => services.get(n)!.predict(b, { source: 'eval', noCache: true })))
+        if (ok.some((r) => r.batch_size !== n)) throw new Error(`expected one model run of ${n} images`)
         const p = parts.get(n)!
         p.decode.push(Math.max(...ok.map((r) => r.timings.decode)))
-        p.preprocess.push(ok[0].timings.preprocess)
-        p.inference.push(ok[0].timings.inference)
-        p.score = ok[0].score
+        p.preprocess.push(ok[0]!.timings.preprocess)
+        p.inference.push(ok[0]!.timings.inference)
+        p.score = ok[0]!.probabilities.PNEUMONIA!
       },
     }
   })
@@ -51,14 +51,14 @@ export async function benchEndToEnd(ctx: Context): Promise<Table> {
       id: 'end-to-end',
       title,
       description:
-        `\`Pipeline.create({ device: 'cpu', resize: 'area' })\`, then \`predict()\` on the JPEG bytes (batch 16: 16 copies). ` +
+        `\`PredictionService.create({ device: 'cpu', batching: { maxBatch: n } })\`, then \`predict()\` on the JPEG bytes (batch 16: 16 copies sent at once, one model run). ` +
         'Decodes run concurrently on libuv\'s thread pool; preprocessing (TypeScript) and inference (onnxruntime-node CPU EP, ' +
-        `${pipeline.device.name.replace(/^cpu \(|\)$/g, '')}) follow. The last columns are medians of the pipeline's own timings.`,
+        `${services.get(1)!.device.name.replace(/^cpu \(|\)$/g, '')}) follow. The last columns are medians of the service's own timings.`,
       extraColumns: ['ms per image', 'images/s', 'decode ms (slowest image)', 'preprocess ms', 'inference ms', 'P(pneumonia)'],
       rows,
       notes: [],
     }
   } finally {
-    await pipeline.close()
+    for (const s of services.values()) await s.close()
   }
 }

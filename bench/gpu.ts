@@ -1,6 +1,6 @@
-import { readBuffer } from '../src/gpu/buffers.ts'
+import { readBuffer } from '../src/preprocess/gpu/buffers.ts'
 import { adapterName, selectAdapter, summarizeAdapter, type AdapterSummary } from '../src/gpu/dawn.ts'
-import { GpuPreprocessor, type UploadedBatch } from '../src/gpu/preprocess.ts'
+import { GpuPreprocessor, type UploadedBatch } from '../src/preprocess/gpu/preprocess.ts'
 import type { GrayImage } from '../src/imaging/decode.ts'
 import { packBatch, type PackedBatch } from '../src/preprocess/pack.ts'
 import type { PreprocessParams } from '../src/preprocess/params.ts'
@@ -16,7 +16,7 @@ export interface Gpu {
 export async function openGpu(): Promise<Gpu | { skipped: string }> {
   let adapter: GPUAdapter | null
   try {
-    adapter = await selectAdapter(true)
+    adapter = await selectAdapter({ allowSoftware: true })
   } catch (e) {
     return { skipped: (e as Error).message }
   }

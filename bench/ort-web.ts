@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { projectRoot } from '../src/config/paths.ts'
+import { root } from './root.ts'
 
 type Reply =
   | { type: 'ready'; createMs: number; firstRunMs: Record<number, number> }
@@ -16,7 +16,7 @@ export class OrtWebChild {
   static async start(opts: { threads: number; liftoffOnly: boolean; model: Uint8Array; inputs: Record<number, Float32Array> }): Promise<OrtWebChild> {
     // From the sources the child runs through tsx; from a bundle (scripts/gpu-check.sh) it is ort-web-child.mjs beside it.
     const bundled = import.meta.url.endsWith('.mjs')
-    const register = pathToFileURL(path.join(projectRoot(), 'bin', 'register.mjs')).href
+    const register = pathToFileURL(path.join(root, 'bin', 'register.mjs')).href
     const script = fileURLToPath(new URL(bundled ? './ort-web-child.mjs' : './ort-web-child.ts', import.meta.url))
     const child = fork(script, [], {
       execArgv: [...(bundled ? [] : ['--import', register]), ...(opts.liftoffOnly ? ['--liftoff-only'] : [])],

@@ -1,5 +1,5 @@
-import { readBuffer } from '../src/gpu/buffers.ts'
-import { GpuPreprocessor } from '../src/gpu/preprocess.ts'
+import { readBuffer } from '../src/preprocess/gpu/buffers.ts'
+import { GpuPreprocessor } from '../src/preprocess/gpu/preprocess.ts'
 import { preprocessCpu } from '../src/preprocess/cpu.ts'
 import type { ResizeMethod } from '../src/preprocess/params.ts'
 import { copies, type Context } from './context.ts'

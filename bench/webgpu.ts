@@ -1,5 +1,6 @@
-import { Pipeline } from '../src/inference/pipeline.ts'
-import type { Classification } from '../src/inference/results.ts'
+import { startEngine } from '../src/inference/engine.ts'
+import { classify, type Classification } from '../src/inference/results.ts'
+import type { Engine } from '../src/inference/types.ts'
 import { copies, ortNodeMissing, type Context } from './context.ts'
 import { row, type Row, type Table } from './report.ts'
 import { summarize, timed } from './stats.ts'
@@ -8,7 +9,7 @@ const logitDiff = (c: Classification) => Math.log(c.probabilities.PNEUMONIA / c.
 
 /**
  * The WebGPU engine (WGSL preprocessing + onnxruntime-web JSEP, zero-copy) through
- * Pipeline.create({ device: 'gpu' }). On a machine without a GPU that is a software rasterizer:
+ * startEngine({ device: 'gpu' }). On a machine without a GPU that is a software rasterizer:
  * the rows show that the path runs and agrees with the CPU engine, not how fast a GPU is.
  */
 export async function benchWebGpu(ctx: Context, adapter?: { name: string; fallback: boolean }): Promise<Table> {
@@ -16,7 +17,7 @@ export async function benchWebGpu(ctx: Context, adapter?: { name: string; fallba
     return {
       id: 'webgpu',
       title: 'WebGPU engine',
-      description: "Pipeline.create({ device: 'gpu' }).",
+      description: "startEngine({ device: 'gpu' }).",
       rows: [],
       notes: [],
       skipped: 'no WebGPU adapter (run scripts/setup-lavapipe.sh, or set VK_DRIVER_FILES)',
@@ -25,21 +26,28 @@ export async function benchWebGpu(ctx: Context, adapter?: { name: string; fallba
   // The reference: the CPU engine's output for the same decoded image.
   const missing = await ortNodeMissing()
   let reference: Classification | undefined
+  const params = ctx.params('area')
+  const m = ctx.model.manifest
+  const classifyAll = async (engine: Engine, images: typeof ctx.image[]) => {
+    const run = await engine.infer(images)
+    return { ...run, results: images.map((_, i) => classify(run.output, i, m)) }
+  }
   if (!missing) {
-    const cpu = await Pipeline.create({ device: 'cpu' })
-    reference = (await cpu.classifyImages([ctx.image])).results[0]
+    const { engine: cpu } = await startEngine(ctx.model, params, { device: 'cpu' })
+    reference = (await classifyAll(cpu, [ctx.image])).results[0]
     await cpu.close()
   }
 
   ctx.log('webgpu: creating the WebGPU engine (onnxruntime-web JSEP, --liftoff-only)')
-  const { value: gpu, ms: createMs } = await timed(() => Pipeline.create({ device: 'gpu' }))
-  const software = adapter.fallback || /llvmpipe|lavapipe|swiftshader|software/i.test(gpu.device.name)
+  const { value: started, ms: createMs } = await timed(() => startEngine(ctx.model, params, { device: 'gpu' }))
+  const gpu = started.engine
+  const software = adapter.fallback || /llvmpipe|lavapipe|swiftshader|software/i.test(gpu.deviceName)
   const rows: Row[] = []
   let score = NaN
   try {
     for (const n of [1, 16]) {
       const batch = copies(ctx.image, n)
-      const first = await timed(() => gpu.classifyImages(batch))
+      const first = await timed(() => classifyAll(gpu, batch))
       const samples: number[] = []
       const pre: number[] = []
       const inf: number[] = []
@@ -48,11 +56,11 @@ export async function benchWebGpu(ctx: Context, adapter?: { name: string; fallba
       const reps = n === 1 ? ctx.reps(3, 1) : ctx.reps(2, 1)
       for (let i = 0; i < reps; i++) {
         ctx.log(`webgpu: batch ${n}, run ${i + 1}/${reps}`)
-        const { value, ms } = await timed(() => gpu.classifyImages(batch))
+        const { value, ms } = await timed(() => classifyAll(gpu, batch))
         samples.push(ms)
         pre.push(value.preprocessMs)
         inf.push(value.inferenceMs)
-        score = value.results[0].score
+        score = value.results[0]!.score
         for (const r of value.results)
           if (reference) {
             dP = Math.max(dP, Math.abs(r.score - reference.score))
@@ -75,10 +83,10 @@ export async function benchWebGpu(ctx: Context, adapter?: { name: string; fallba
   }
   return {
     id: 'webgpu',
-    title: software ? 'WebGPU engine on a software rasterizer (correctness only, not a speed figure)' : `WebGPU engine on ${gpu.device.name}`,
+    title: software ? 'WebGPU engine on a software rasterizer (correctness only, not a speed figure)' : `WebGPU engine on ${gpu.deviceName}`,
     description:
-      `\`Pipeline.create({ device: 'gpu' })\` (${(createMs / 1000).toFixed(1)} s to create, session included), then \`classifyImages()\` on the decoded X-ray (batch 16: 16 copies). ` +
-      `Adapter: **${gpu.device.name}**` +
+      `\`startEngine({ device: 'gpu' })\` (${(createMs / 1000).toFixed(1)} s to create, session included), then \`engine.infer()\` on the decoded X-ray (batch 16: 16 copies). ` +
+      `Adapter: **${gpu.deviceName}**` +
       (software ? ' — a software rasterizer (Mesa lavapipe/llvmpipe) on the same CPU cores: these times say nothing about GPU speed.' : '.') +
       (reference ? ` The reference is the CPU engine's P(pneumonia) = ${reference.score.toFixed(6)} for the same image.` : ''),
     extraColumns: ['first run ms', 'preprocess ms (host)', 'inference ms', 'P(pneumonia)', 'max |dP| vs CPU engine', 'max |d logit-diff| vs CPU'],

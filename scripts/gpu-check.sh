@@ -292,8 +292,8 @@ run_check() {
   mkdir -p "$OUT"
   exec > >(tee -a "$OUT/log.txt") 2>&1
   cd "$root" || exit 1
-  export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp} XRAYOPS_LAVAPIPE=0
-  export XRAYOPS_ROOT="$root" # the bundles live in .gpu-carry/app; models/ and shaders/ are here
+  export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+  export MODEL_PATH="$root/models/pneumonia-efficientnet_b0-v1.json" # the bundles live in .gpu-carry/app; the model is here
   echo "gpu-check run: $(date -u +%FT%TZ) in $root, results in $OUT"
 
   step node setup_node || true

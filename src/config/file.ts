@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
 import { XrayError } from '../errors/index.ts'
-import { configError } from './invalid.ts'
+import { configError } from './parse.ts'
 
 /** One `section.key: value` from config.yaml, with the line it is on. */
 export interface FileEntry {

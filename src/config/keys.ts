@@ -1,5 +1,6 @@
-import { bool, bytes, device, int, logLevel, millis, oneOf, optional, word, type Parser } from './parse.ts'
-import type { FlatFlags } from './schema.ts'
+import type { ArgDef } from 'citty'
+import { bool, bytes, device, int, list, logLevel, millis, oneOf, optional, url, word, type Parser } from './parse.ts'
+import type { ServerConfig } from './schema.ts'
 
 /** One setting: where it lives in ServerConfig, in config.yaml, in the environment and on the command line. */
 export interface KeySpec {
@@ -7,39 +8,48 @@ export interface KeySpec {
   key: string
   /** Dotted key in config.yaml: `performance.cache_size`. */
   fileKey: string
-  env?: string
-  flag?: keyof FlatFlags
+  /** The built-in value; `undefined` for an optional setting. */
+  default: unknown
   parse: Parser
+  env?: string
+  /** The command-line flag, as typed without the dashes: `cache-size`. */
+  flag?: string
+  /** A file path: relative to config.yaml's folder when it comes from the file, else to the working directory. */
+  path?: boolean
 }
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-const spec = (key: string, parse: Parser, more: Partial<KeySpec> = {}): KeySpec => ({ key, fileKey: snake(key), parse, ...more })
+const spec = (key: string, parse: Parser, dflt: unknown, more: Partial<KeySpec> = {}): KeySpec => ({ key, fileKey: snake(key), default: dflt, parse, ...more })
 
 /** Every setting, in config.yaml's order. */
 export const KEYS: readonly KeySpec[] = [
-  spec('model.path', word('a path to a model manifest (.json) or .onnx file', /\.(json|onnx)$/i), { env: 'MODEL_PATH', flag: 'model' }),
-  spec('model.architecture', word('a model architecture name such as efficientnet_b0', /^[A-Za-z0-9_.-]+$/), { flag: 'architecture' }),
-  spec('model.device', device, { env: 'DEVICE', flag: 'device' }),
-  spec('server.host', word('a host name or IP address'), { env: 'HOST', flag: 'host' }),
-  spec('server.port', int(1, 65535), { env: 'PORT', flag: 'port' }),
-  spec('server.workers', int(1, 256), { env: 'WORKERS', flag: 'workers' }),
-  spec('performance.cacheSize', int(0), { env: 'CACHE_SIZE', flag: 'cacheSize' }),
-  spec('performance.enableBatching', bool, { flag: 'batching' }),
-  spec('performance.batchTimeoutMs', millis(60_000), { fileKey: 'performance.batch_timeout', env: 'BATCH_TIMEOUT', flag: 'batchTimeout' }),
-  spec('performance.batchSize', int(1, 256), { env: 'BATCH_SIZE', flag: 'batchSize' }),
-  spec('logging.level', logLevel, { env: 'LOG_LEVEL', flag: 'logLevel' }),
-  spec('logging.format', oneOf(['json', 'pretty']), { flag: 'logFormat' }),
-  spec('logging.file', optional(word('a file path')), { flag: 'logFile' }),
-  spec('metrics.enabled', bool, { env: 'METRICS_ENABLED', flag: 'metrics' }),
-  spec('limits.maxBodyBytes', bytes(1), { flag: 'maxBodyBytes' }),
-  spec('limits.maxPixels', int(1), { flag: 'maxPixels' }),
-  spec('limits.maxBatchImages', int(1, 1024), { flag: 'maxBatchImages' }),
+  spec('model.path', optional(word('a path to a model manifest (.json) or .onnx file', /\.(json|onnx)$/i)), undefined, { env: 'MODEL_PATH', flag: 'model', path: true }),
+  spec('model.architecture', word('a model architecture name such as efficientnet_b0', /^[A-Za-z0-9_.-]+$/), 'efficientnet_b0', { flag: 'architecture' }),
+  spec('model.device', device, 'auto', { env: 'DEVICE', flag: 'device' }),
+  spec('server.host', word('a host name or IP address'), '0.0.0.0', { env: 'HOST', flag: 'host' }),
+  spec('server.port', int(1, 65535), 8000, { env: 'PORT', flag: 'port' }),
+  spec('server.workers', int(1, 256), 1, { env: 'WORKERS', flag: 'workers' }),
+  spec('server.shutdownTimeoutMs', millis(3_600_000), 30_000, { fileKey: 'server.shutdown_timeout', env: 'XRAYOPS_SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout' }),
+  spec('performance.cacheSize', int(0), 1024, { env: 'CACHE_SIZE', flag: 'cache-size' }),
+  spec('performance.enableBatching', bool, true, { flag: 'batching' }),
+  spec('performance.batchTimeoutMs', millis(60_000), 5, { fileKey: 'performance.batch_timeout', env: 'BATCH_TIMEOUT', flag: 'batch-timeout' }),
+  spec('performance.batchSize', int(1, 256), 16, { env: 'BATCH_SIZE', flag: 'batch-size' }),
+  spec('performance.cpuThreads', int(0, 1024), 0, { env: 'XRAYOPS_CPU_THREADS', flag: 'cpu-threads' }),
+  spec('gpu.allowSoftware', bool, false, { env: 'XRAYOPS_GPU_ALLOW_SOFTWARE', flag: 'gpu-allow-software' }),
+  spec('gpu.dawnFlags', list('Dawn flags such as enable-dawn-features=allow_unsafe_apis'), [], { env: 'XRAYOPS_DAWN_FLAGS', flag: 'dawn-flags' }),
+  spec('logging.level', logLevel, 'info', { env: 'LOG_LEVEL', flag: 'log-level' }),
+  spec('logging.format', oneOf(['json', 'pretty']), 'pretty', { env: 'LOG_FORMAT', flag: 'log-format' }),
+  spec('logging.file', optional(word('a file path')), undefined, { env: 'LOG_FILE', flag: 'log-file', path: true }),
+  spec('metrics.enabled', bool, true, { env: 'METRICS_ENABLED', flag: 'metrics' }),
+  spec('limits.maxBodyBytes', bytes(1), 32 * 1024 * 1024, { flag: 'max-body-bytes' }),
+  spec('limits.maxPixels', int(1), 40_000_000, { flag: 'max-pixels' }),
+  spec('limits.maxBatchImages', int(1, 1024), 64, { flag: 'max-batch-images' }),
+  spec('client.url', optional(url), undefined, { env: 'XRAYOPS_URL', flag: 'url' }),
+  spec('client.gatewayUrl', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_URL', flag: 'gateway' }),
+  spec('client.prometheusUrl', optional(url), undefined, { env: 'PROMETHEUS_URL', flag: 'prometheus' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]
-
-/** `cacheSize` -> `cache-size`, as typed on the command line. */
-export const flagName = (flag: string) => flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
 export function getKey(config: object, key: string): unknown {
   const [section, field] = key.split('.') as [string, string]
@@ -48,7 +58,33 @@ export function getKey(config: object, key: string): unknown {
 
 export function setKey(config: object, key: string, value: unknown): void {
   const [section, field] = key.split('.') as [string, string]
-  const target = (config as Record<string, Record<string, unknown>>)[section]!
+  const target = ((config as Record<string, Record<string, unknown>>)[section] ??= {})
   if (value === undefined) delete target[field]
   else target[field] = value
+}
+
+/** The built-in configuration: what xrayops runs with when no file, variable or flag says otherwise. */
+export function configDefaults(): ServerConfig {
+  const config = {}
+  for (const k of KEYS) setKey(config, k.key, structuredClone(k.default))
+  return config as ServerConfig
+}
+
+const describeKey = (k: KeySpec) => `${k.fileKey}: ${k.parse.allowed}${k.env ? `; overrides $${k.env}` : ''}`
+
+/** citty `args` for the setting flags of `section`s (all when none are named): `--port`, `--cache-size`, ... */
+export function settingArgs(...only: string[]): Record<string, ArgDef> {
+  const keys = KEYS.filter((k) => k.flag && (only.length === 0 || only.some((s) => k.key === s || k.key.startsWith(`${s}.`))))
+  return Object.fromEntries(keys.map((k) => [k.flag!, { type: 'string', description: describeKey(k) } satisfies ArgDef]))
+}
+
+/** The setting flags a user gave, out of parsed command-line args (citty gives kebab and camel keys). */
+export function flagsFromArgs(args: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const k of KEYS) {
+    if (!k.flag) continue
+    const v = args[k.flag] ?? args[k.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]
+    if (v !== undefined) out[k.flag] = String(v)
+  }
+  return out
 }

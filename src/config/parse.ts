@@ -1,5 +1,5 @@
-import { parseDeviceMode } from './device.ts'
-import type { LogLevel } from './schema.ts'
+import { XrayError } from '../errors/index.ts'
+import type { ConfigSource, DeviceMode, LogLevel } from './schema.ts'
 
 /** Returned by a parser for a value it does not accept. */
 export const INVALID = Symbol('invalid')
@@ -64,17 +64,23 @@ export const oneOf = <T extends string>(values: readonly T[], aliases: Record<st
 
 export const logLevel = oneOf<LogLevel>(['silent', 'error', 'warn', 'info', 'debug', 'trace'], { warning: 'warn', critical: 'error', fatal: 'error' })
 
-export const device = {
+export const device: Parser<DeviceMode> = {
   allowed: 'auto, gpu (or cuda) or cpu',
-  parse: (raw: unknown) => {
-    const s = text(raw)
-    try {
-      return s === undefined ? INVALID : parseDeviceMode(s)
-    } catch {
-      return INVALID
-    }
+  parse: (raw) => {
+    const v = text(raw)?.toLowerCase()
+    if (v === 'auto' || v === 'gpu' || v === 'cpu') return v
+    return v === 'cuda' || v === 'webgpu' ? 'gpu' : INVALID
   },
-} satisfies Parser
+}
+
+/** A device mode given outside the config table (a test, a library caller). */
+export function parseDeviceMode(value: string | undefined, source = 'DEVICE'): DeviceMode {
+  const mode = device.parse(value ?? 'auto')
+  if (mode !== INVALID) return mode
+  throw new XrayError('CONFIG_INVALID', `${source}=${JSON.stringify(value)} is not valid; use auto, gpu (or cuda) or cpu`, {
+    details: { key: source, value, allowed: ['auto', 'gpu', 'cuda', 'cpu'] },
+  })
+}
 
 /** A non-empty string without spaces, optionally one that matches `pattern`. */
 export const word = (allowed: string, pattern = /^\S+$/): Parser<string> => ({
@@ -82,8 +88,50 @@ export const word = (allowed: string, pattern = /^\S+$/): Parser<string> => ({
   parse: (raw) => (typeof raw === 'string' && pattern.test(raw.trim()) ? raw.trim() : INVALID),
 })
 
+/** An http(s) URL, without a trailing slash. */
+export const url: Parser<string> = {
+  allowed: 'an http:// or https:// URL',
+  parse: (raw) => {
+    const s = text(raw)
+    if (!s || !/^https?:\/\/[^\s/]+/i.test(s) || !URL.canParse(s)) return INVALID
+    return s.replace(/\/+$/, '')
+  },
+}
+
+/** A comma-separated list (or a YAML list) of words; empty is an empty list. */
+export const list = (allowed: string): Parser<string[]> => ({
+  allowed: `${allowed}, comma-separated`,
+  parse: (raw) => {
+    const items = Array.isArray(raw) ? raw.map(text) : (text(raw) ?? '').split(',')
+    if (items.some((i) => i === undefined)) return INVALID
+    const words = (items as string[]).map((i) => i.trim()).filter(Boolean)
+    return words.every((w) => /^\S+$/.test(w)) ? words : INVALID
+  },
+})
+
 /** `null`, `~` or an empty string unset the value. */
 export const optional = <T>(p: Parser<T>): Parser<T | undefined> => ({
   allowed: `${p.allowed}, or empty to unset`,
   parse: (raw) => (raw === null || raw === undefined || text(raw) === '' ? undefined : p.parse(raw)),
 })
+
+/** Where a raw value came from: `PORT` in the environment, `--port`, or `server.port` at a file's line. */
+export interface Origin {
+  source: ConfigSource
+  /** The name as written there: `PORT`, `--port`, `server.port`. */
+  name: string
+  file?: string
+  line?: number
+}
+
+export const describeOrigin = (o: Origin): string => (o.source === 'file' ? `file ${o.file}${o.line ? `:${o.line}` : ''}` : o.source)
+
+const show = (value: unknown) => (value === undefined ? 'undefined' : JSON.stringify(value))
+
+/** `PORT="80a" (env) is not valid: expected an integer 1-65535` */
+export function configError(key: string, value: unknown, origin: Origin, allowed: string, problem = 'is not valid'): XrayError {
+  const message = `${origin.name}=${show(value)} (${describeOrigin(origin)}) ${problem}: expected ${allowed}`
+  return new XrayError('CONFIG_INVALID', message, {
+    details: { key, name: origin.name, value, source: origin.source, allowed, ...(origin.file ? { file: origin.file } : {}), ...(origin.line ? { line: origin.line } : {}) },
+  })
+}

@@ -1,48 +1,49 @@
-import type { DeviceMode } from './device.ts'
+/** `auto` takes a hardware GPU when one exists, else the CPU; `gpu` fails loudly without one. */
+export type DeviceMode = 'auto' | 'gpu' | 'cpu'
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
 
-/** The model server's effective configuration (deployment/config.yaml + environment + flags). */
+/** xrayops' effective configuration (deployment/config.yaml + environment + flags); keys.ts lists every key. */
 export interface ServerConfig {
   model: {
-    /** Manifest (.json) or .onnx with its manifest beside it. */
-    path: string
+    /** Manifest (.json) or .onnx with its manifest beside it; unset: the shipped model. */
+    path?: string
     architecture: string
     device: DeviceMode
   }
-  server: { host: string; port: number; workers: number }
+  server: {
+    host: string
+    port: number
+    workers: number
+    /** Longest a SIGTERM drain waits for in-flight requests, in milliseconds. */
+    shutdownTimeoutMs: number
+  }
   performance: {
     cacheSize: number
     enableBatching: boolean
     /** Longest wait for a batch to fill, in milliseconds. */
     batchTimeoutMs: number
     batchSize: number
+    /** onnxruntime CPU threads; 0: one per core. */
+    cpuThreads: number
+  }
+  gpu: {
+    /** DEVICE=auto also takes a software adapter (lavapipe, SwiftShader); DEVICE=gpu always does. */
+    allowSoftware: boolean
+    /** Dawn toggles and flags, as `create()` takes them (`enable-dawn-features=...`). */
+    dawnFlags: string[]
   }
   logging: { level: LogLevel; format: 'json' | 'pretty'; file?: string }
   metrics: { enabled: boolean }
   limits: { maxBodyBytes: number; maxPixels: number; maxBatchImages: number }
+  /** Where the CLI's client commands (health, metrics, bench) connect. */
+  client: {
+    /** The model server (or gateway) to check; unset: http://127.0.0.1:<server.port>. */
+    url?: string
+    gatewayUrl?: string
+    prometheusUrl?: string
+  }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag'
-
-/** Command-line overrides, one per flag (`--cache-size` is `cacheSize`); strings as typed, or parsed values. */
-export interface FlatFlags {
-  model: string
-  architecture: string
-  device: string
-  host: string
-  port: string | number
-  workers: string | number
-  cacheSize: string | number
-  batching: string | boolean
-  batchTimeout: string | number
-  batchSize: string | number
-  logLevel: string
-  logFormat: string
-  logFile: string
-  metrics: string | boolean
-  maxBodyBytes: string | number
-  maxPixels: string | number
-  maxBatchImages: string | number
-}

@@ -1,4 +1,9 @@
-/** One error catalog: a stable `code`, an HTTP status used only at the server edge. */
+/**
+ * One error catalog: a stable `code`, an HTTP status used only at the server edge. Each code
+ * means one thing: CONFIG_INVALID a setting (file, env, flag); FILE_NOT_FOUND / INVALID_FILE a
+ * file or folder a command was given; UNREACHABLE a service that could not be reached; NOT_FOUND
+ * an HTTP route. Usage mistakes are citty usage errors (usage printed, exit 1), not codes.
+ */
 export type ErrorCode =
   | 'EMPTY_INPUT'
   | 'INPUT_TOO_LARGE'
@@ -21,6 +26,9 @@ export type ErrorCode =
   | 'MODEL_NOT_READY'
   | 'NOT_FOUND'
   | 'OVERLOADED'
+  | 'FILE_NOT_FOUND'
+  | 'INVALID_FILE'
+  | 'UNREACHABLE'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -44,6 +52,9 @@ const httpStatus: Record<ErrorCode, number> = {
   MODEL_NOT_READY: 503,
   NOT_FOUND: 404,
   OVERLOADED: 503,
+  FILE_NOT_FOUND: 404,
+  INVALID_FILE: 422,
+  UNREACHABLE: 502,
 }
 
 export class XrayError extends Error {

@@ -20,10 +20,10 @@ export async function listLabelledImages(dir: string, labels: string[]): Promise
     try {
       names = await readdir(sub)
     } catch (cause) {
-      throw new XrayError('CONFIG_INVALID', `${sub} is not a readable folder: eval expects DIR/${labels.join(', DIR/')}`, { cause })
+      throw new XrayError('FILE_NOT_FOUND', `${sub} is not a readable folder: eval expects DIR/${labels.join(', DIR/')}`, { cause })
     }
     for (const name of names.filter((n) => imageExt.test(n)).sort()) out.push({ file: path.join(sub, name), key: `${label}/${name}`, label })
   }
-  if (out.length === 0) throw new XrayError('CONFIG_INVALID', `no PNG or JPEG images under ${dir}/{${labels.join(',')}}`)
+  if (out.length === 0) throw new XrayError('FILE_NOT_FOUND', `no PNG or JPEG images under ${dir}/{${labels.join(',')}}`)
   return out
 }

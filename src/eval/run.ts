@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import type { Pipeline } from '../inference/pipeline.ts'
+import { XrayError } from '../errors/index.ts'
+import type { PredictionService } from '../inference/service.ts'
 import { listLabelledImages, type LabelledImage } from './dataset.ts'
 import { binaryMetrics, type BinaryMetrics } from './metrics.ts'
 
 export interface EvalOptions {
-  batchSize?: number
+  /** Images in flight at once (read, decoded, queued for the model): a few batches' worth. Default 32. */
+  concurrency?: number
   golden?: Map<string, number>
   onProgress?: (done: number, total: number) => void
 }
@@ -28,32 +30,43 @@ export interface EvalReport extends BinaryMetrics {
   predictions: { key: string; label: string; score: number }[]
 }
 
-const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n))
-
-/** Runs every image under DIR/{labels} through the pipeline, decoding the next batch while one runs. */
-export async function evaluate(pipeline: Pipeline, dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
-  const m = pipeline.model.manifest
+/**
+ * Runs every image under DIR/{labels} through the prediction service (the serving road: decode,
+ * batching, engine), a bounded number at a time, and scores the answers.
+ */
+export async function evaluate(service: PredictionService, dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
+  const m = service.model.manifest
   const items = await listLabelledImages(dir, m.labels)
-  const batchSize = opts.batchSize ?? 16
-  const batches = chunks(items, batchSize)
-  const load = (batch: LabelledImage[]) =>
-    Promise.all(batch.map(async (it) => pipeline.decode(await readFile(it.file)).then((image) => ({ it, image }), (error: Error & { code?: string }) => ({ it, error }))))
+  const results: ({ score: number } | { error: XrayError })[] = new Array(items.length)
+  let next = 0
+  let done = 0
+  const one = async (it: LabelledImage) => {
+    try {
+      const p = await service.predict(new Uint8Array(await readFile(it.file)), { source: 'eval', noCache: true })
+      return { score: p.probabilities[m.positiveLabel]! }
+    } catch (e) {
+      if (e instanceof XrayError) return { error: e }
+      throw e
+    }
+  }
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await one(items[i]!)
+      opts.onProgress?.(++done, items.length)
+    }
+  }
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 32) }, worker))
+  const seconds = (performance.now() - t0) / 1000
 
   const predictions: EvalReport['predictions'] = []
   const failures: EvalReport['failures'] = []
-  const t0 = performance.now()
-  let next = batches.length ? load(batches[0]) : Promise.resolve([])
-  for (let b = 0; b < batches.length; b++) {
-    const decoded = await next
-    if (b + 1 < batches.length) next = load(batches[b + 1])
-    const ok = decoded.filter((d): d is Extract<typeof d, { image: unknown }> => 'image' in d)
-    for (const d of decoded) if ('error' in d) failures.push({ file: d.it.file, code: d.error.code ?? 'ERROR', message: d.error.message })
-    const { results } = await pipeline.classifyImages(ok.map((d) => d.image))
-    ok.forEach((d, i) => predictions.push({ key: d.it.key, label: d.it.label, score: results[i].score }))
-    opts.onProgress?.(Math.min((b + 1) * batchSize, items.length), items.length)
-  }
-  const seconds = (performance.now() - t0) / 1000
-
+  items.forEach((it, i) => {
+    const r = results[i]!
+    if ('error' in r) failures.push({ file: it.file, code: r.error.code, message: r.error.message })
+    else predictions.push({ key: it.key, label: it.label, score: r.score })
+  })
   const metrics = binaryMetrics(predictions.map((p) => p.score), predictions.map((p) => p.label === m.positiveLabel), m.threshold)
   let golden: GoldenComparison | undefined
   if (opts.golden) {
@@ -63,9 +76,9 @@ export async function evaluate(pipeline: Pipeline, dir: string, opts: EvalOption
   return {
     dataset: dir,
     model: { name: m.name, version: m.version, sha256: m.sha256 },
-    device: pipeline.device,
-    resize: pipeline.params.method,
-    batchSize,
+    device: service.device,
+    resize: service.params.method,
+    batchSize: service.batching.maxBatch,
     ...metrics,
     seconds,
     imagesPerSecond: predictions.length / seconds,

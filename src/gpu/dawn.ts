@@ -1,9 +1,5 @@
 import { logger } from '../log.ts'
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { XrayError } from '../errors/index.ts'
-import { projectRoot } from '../config/paths.ts'
-import { isSingleExecutable } from '../runtime/embedded.ts'
 import { loadWebgpu } from '../runtime/native.ts'
 import { patchQueueForSharedMemory } from './shims.ts'
 
@@ -22,20 +18,15 @@ let gpu: GPU | undefined
 
 /**
  * Loads Dawn (npm `webgpu`), installs its globals (GPUBufferUsage, ...) and `navigator.gpu`,
- * which onnxruntime-web's WebGPU backend looks for, and patches what Dawn needs patched.
+ * which onnxruntime-web's WebGPU backend looks for, and patches what Dawn needs patched. The
+ * instance is made once per process, with the `flags` of the first call (gpu.dawn_flags).
  */
-export async function loadDawn(): Promise<GPU> {
+export async function loadDawn(flags: string[] = []): Promise<GPU> {
   if (gpu) return gpu
-  // A checkout's software Vulkan driver (scripts/setup-lavapipe.sh), used when no driver is named.
-  if (!isSingleExecutable() && !process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) {
-    const icd = path.join(projectRoot(), '.cache', 'lavapipe', 'lvp_icd.json')
-    if (existsSync(icd)) process.env.VK_DRIVER_FILES = icd
-  }
   process.env.XDG_RUNTIME_DIR ??= '/tmp'
   const mod = await loadWebgpu()
   Object.assign(globalThis, mod.globals)
   patchQueueForSharedMemory(mod.globals.GPUQueue as { prototype: GPUQueue })
-  const flags = (process.env.XRAYOPS_DAWN_FLAGS ?? '').split(',').filter(Boolean)
   gpu = mod.create(flags)
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true })
   return gpu
@@ -59,10 +50,10 @@ export const adapterName = (s: AdapterSummary) => s.description || [s.vendor, s.
  * `allowSoftware` (DEVICE=gpu on a host without a hardware GPU, e.g. CI on lavapipe).
  * Returns null when there is none that qualifies.
  */
-export async function selectAdapter(allowSoftware: boolean): Promise<GPUAdapter | null> {
+export async function selectAdapter({ allowSoftware, flags }: { allowSoftware: boolean; flags?: string[] }): Promise<GPUAdapter | null> {
   let g: GPU
   try {
-    g = await loadDawn()
+    g = await loadDawn(flags)
   } catch (cause) {
     throw new XrayError('GPU_ERROR', `cannot load the WebGPU runtime (Dawn): ${(cause as Error).message}`, { cause })
   }
@@ -73,7 +64,7 @@ export async function selectAdapter(allowSoftware: boolean): Promise<GPUAdapter 
   if (!adapter) return null
   const s = summarizeAdapter(adapter)
   if (s.fallback && !allowSoftware) {
-    log.info(`ignoring software adapter ${adapterName(s)} (DEVICE=gpu uses it)`)
+    log.info(`ignoring software adapter ${adapterName(s)} (DEVICE=gpu or gpu.allow_software uses it)`)
     return null
   }
   return adapter

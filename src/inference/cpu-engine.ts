@@ -24,7 +24,7 @@ export class CpuEngine implements Engine {
     this.deviceName = `cpu (${os.cpus()[0]?.model?.trim() ?? os.arch()}, ${threads} threads)`
   }
 
-  static async create(model: LoadedModel, params: PreprocessParams, threads = Number(process.env.XRAYOPS_CPU_THREADS) || os.availableParallelism()): Promise<CpuEngine> {
+  static async create(model: LoadedModel, params: PreprocessParams, threads = os.availableParallelism()): Promise<CpuEngine> {
     const ort = await loadOrtNode()
     try {
       const session = await ort.InferenceSession.create(model.bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' })

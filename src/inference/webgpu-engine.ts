@@ -3,8 +3,8 @@ import v8 from 'node:v8'
 import type * as OrtWeb from 'onnxruntime-web'
 import { XrayError } from '../errors/index.ts'
 import { adapterName, selectAdapter, summarizeAdapter } from '../gpu/dawn.ts'
-import { splitToFit } from '../gpu/batch-limits.ts'
-import { GpuPreprocessor } from '../gpu/preprocess.ts'
+import { splitToFit } from '../preprocess/gpu/batch-limits.ts'
+import { GpuPreprocessor } from '../preprocess/gpu/preprocess.ts'
 import type { GrayImage } from '../imaging/decode.ts'
 import type { LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
@@ -14,6 +14,11 @@ import { concatOutputs, type Engine, type EngineOutput, type EngineRun } from '.
 
 const log = logger('webgpu')
 type Ort = typeof OrtWeb
+
+export interface AdapterChoice {
+  allowSoftware: boolean
+  dawnFlags?: string[]
+}
 
 let generation = 0
 
@@ -47,12 +52,13 @@ export class WebGpuEngine implements Engine {
   private ort!: Ort
   private adapterUsed = false
 
-  private constructor(private adapter: GPUAdapter, private readonly allowSoftware: boolean, private readonly model: LoadedModel, private readonly params: PreprocessParams) {
+  private constructor(private adapter: GPUAdapter, private readonly selection: AdapterChoice, private readonly model: LoadedModel, private readonly params: PreprocessParams) {
     this.deviceName = adapterName(summarizeAdapter(adapter))
   }
 
-  static async create(adapter: GPUAdapter, allowSoftware: boolean, model: LoadedModel, params: PreprocessParams): Promise<WebGpuEngine> {
-    const engine = new WebGpuEngine(adapter, allowSoftware, model, params)
+  /** `selection` says how to pick a new adapter after a device loss (as the first was picked). */
+  static async create(adapter: GPUAdapter, selection: AdapterChoice, model: LoadedModel, params: PreprocessParams): Promise<WebGpuEngine> {
+    const engine = new WebGpuEngine(adapter, selection, model, params)
     await engine.open()
     return engine
   }
@@ -94,7 +100,7 @@ export class WebGpuEngine implements Engine {
       this.state = undefined
     }
     if (this.adapterUsed) {
-      const adapter = await selectAdapter(this.allowSoftware)
+      const adapter = await selectAdapter({ allowSoftware: this.selection.allowSoftware, flags: this.selection.dawnFlags })
       if (!adapter) throw new XrayError('NO_GPU', 'the GPU was lost and no adapter is available now')
       this.adapter = adapter
       this.adapterUsed = false

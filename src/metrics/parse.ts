@@ -5,7 +5,8 @@ export interface Sample {
   value: number
 }
 
-const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?(?:[0-9.e+-]+|NaN|\+Inf|-Inf))(?: -?\d+)?$/
+// Values as Go's ParseFloat reads them (Prometheus does): NaN and Inf in any case (prom-client writes `Nan`).
+const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? ([-+]?(?:[0-9.e+-]+|nan|inf))(?: -?\d+)?$/i
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/gy
 
 /** Parses the Prometheus text exposition format strictly; throws on a line that is not one. */
@@ -26,7 +27,8 @@ export function parsePrometheusText(text: string): Sample[] {
       }
       if (end !== m[2].length) throw new Error(`bad labels in ${JSON.stringify(line)}`)
     }
-    out.push({ name: m[1], labels, value: Number(m[3]) })
+    const v = m[3].toLowerCase()
+    out.push({ name: m[1], labels, value: v.endsWith('nan') ? NaN : v.endsWith('inf') ? (v.startsWith('-') ? -Infinity : Infinity) : Number(v) })
   }
   return out
 }

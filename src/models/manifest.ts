@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { XrayError } from '../errors/index.ts'
-import { defaultModelManifest } from '../config/paths.ts'
+import { shippedModelManifest } from './shipped.ts'
 
 export interface ModelManifest {
   name: string
@@ -49,8 +49,8 @@ const checkManifest = (m: Partial<ModelManifest>, file: string): ModelManifest =
   return m as ModelManifest
 }
 
-/** Reads and checks a manifest (`*.json`, or the one beside an `.onnx`) without the model bytes. */
-export async function readManifest(location = defaultModelManifest()): Promise<{ manifest: ModelManifest; manifestPath: string }> {
+/** Reads and checks a manifest (`*.json`, or the one beside an `.onnx`; the shipped model's by default) without the model bytes. */
+export async function readManifest(location = shippedModelManifest()): Promise<{ manifest: ModelManifest; manifestPath: string }> {
   const manifestPath = location.endsWith('.onnx') ? location.replace(/\.onnx$/, '.json') : location
   const raw = await readOrThrow(manifestPath, 'model manifest')
   let parsed: Partial<ModelManifest>
@@ -66,7 +66,7 @@ export async function readManifest(location = defaultModelManifest()): Promise<{
  * Loads a model from its manifest (`*.json`) or from an `.onnx` file with a manifest of the same
  * base name beside it, and refuses it unless the bytes match the manifest's sha256.
  */
-export async function loadModel(location = defaultModelManifest()): Promise<LoadedModel> {
+export async function loadModel(location?: string): Promise<LoadedModel> {
   const { manifest, manifestPath } = await readManifest(location)
   const modelFile = path.resolve(path.dirname(manifestPath), manifest.file)
   const bytes = new Uint8Array(await readOrThrow(modelFile, 'model file'))

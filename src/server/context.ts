@@ -1,11 +1,9 @@
 import type { ServerConfig } from '../config/schema.ts'
 import { XrayError } from '../errors/index.ts'
+import { countError, isInternal } from '../inference/errors.ts'
+import type { PredictionService } from '../inference/service.ts'
 import type { Metrics } from '../metrics/index.ts'
 import type { ModelHost } from './model-host.ts'
-import type { Predictor } from './predictor.ts'
-
-/** Codes that mean the server, not the request, is at fault. */
-const INTERNAL = new Set(['INFERENCE_FAILED', 'GPU_ERROR', 'NO_GPU'])
 
 /** What the routes share: configuration, the model host, metrics and the server's own state. */
 export class ServerContext {
@@ -14,23 +12,29 @@ export class ServerContext {
   /** Requests being served right now, and when the last one arrived. */
   active = 0
   lastArrival = 0
+  /** A failure of the server itself seen at the HTTP edge (an unexpected exception). */
+  lastEdgeError?: { at: number; message: string }
 
   constructor(readonly config: ServerConfig, readonly host: ModelHost, readonly metrics: Metrics, readonly version: string) {}
 
-  /**
-   * Counts a failed prediction by code; failures of the server rather than of the request also
-   * make /health degraded for a while.
-   */
+  /** Counts an error the prediction service has not counted; returns whether the server is at fault. */
   recordError(e: XrayError): boolean {
-    this.metrics.errors.inc({ code: e.code })
-    const isInternal = INTERNAL.has(e.code)
-    if (isInternal) this.host.lastInternalError = { at: Date.now(), message: e.message }
-    return isInternal
+    countError(this.metrics, e)
+    const internal = isInternal(e)
+    if (internal) this.lastEdgeError = { at: Date.now(), message: e.message }
+    return internal
   }
 
-  /** The predictor, or a 503 that says why there is none yet. */
-  readyPredictor(): Predictor {
-    if (this.host.state === 'ready' && this.host.predictor) return this.host.predictor
+  /** The last internal failure, wherever it was seen. */
+  get lastInternalError(): { at: number; message: string } | undefined {
+    const a = this.host.service?.lastInternalError
+    const b = this.lastEdgeError
+    return !a ? b : !b ? a : a.at >= b.at ? a : b
+  }
+
+  /** The prediction service, or a 503 that says why there is none yet. */
+  readyService(): PredictionService {
+    if (this.host.state === 'ready' && this.host.service) return this.host.service
     if (this.host.state === 'failed') throw new XrayError('MODEL_NOT_READY', `the model failed to load: ${this.host.error?.message}`)
     throw new XrayError('MODEL_NOT_READY', 'the model is still loading and warming up')
   }

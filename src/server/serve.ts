@@ -4,6 +4,7 @@ import type { Server } from 'node:http'
 import { serve as listen } from '@hono/node-server'
 import pkg from '../../package.json' with { type: 'json' }
 import type { ServerConfig } from '../config/schema.ts'
+import type { ServiceOptions } from '../inference/service.ts'
 import { createMetrics } from '../metrics/index.ts'
 import { createApp } from './app.ts'
 import { ServerContext } from './context.ts'
@@ -26,13 +27,45 @@ export interface RunningServer {
   close(timeoutMs?: number): Promise<{ drained: boolean }>
 }
 
-/** Starts the model server: listens at once, loads and warms up the model in the background. */
-export async function startServer(config: ServerConfig, opts: { load?: boolean } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  /** false: do not load the model until `load()` is called. */
+  load?: boolean
+  /** Overrides of the prediction service's options (tests replace the GPU engine's start). */
+  service?: Partial<ServiceOptions>
+}
+
+/** The model server's app and state, without a listener: what `startServer` serves (and tests call). */
+export function createModelServer(config: ServerConfig, opts: ServerOptions = {}) {
   const logging = setupLogging(config.logging)
   const metrics = createMetrics()
-  const host = new ModelHost(config, metrics)
+  const host = new ModelHost(config, metrics, opts.service)
   const ctx = new ServerContext(config, host, metrics, pkg.version)
   const app = createApp(ctx, { accessLog: logging.accessLog })
+  let started: Promise<void> | undefined
+  const load = () => (started ??= host.load())
+  let release!: () => void
+  const loaded = new Promise<void>((r) => (release = r)).then(() => load())
+  if (opts.load !== false) release()
+  return {
+    app,
+    ctx,
+    loaded,
+    load: () => {
+      release()
+      return loaded
+    },
+    /** Waits for a load in progress, then releases the model and the log file. */
+    async release() {
+      await started
+      await host.close()
+      logging.close()
+    },
+  }
+}
+
+/** Starts the model server: listens at once, loads and warms up the model in the background. */
+export async function startServer(config: ServerConfig, opts: ServerOptions = {}): Promise<RunningServer> {
+  const { app, ctx, loaded, load, release } = createModelServer(config, opts)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = listen({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s as Server)) as Server
     s.once('error', reject)
@@ -41,39 +74,23 @@ export async function startServer(config: ServerConfig, opts: { load?: boolean }
   const shownHost = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
   log.info(`listening on ${config.server.host}:${port}`)
-  let started: Promise<void> | undefined
-  const load = () => (started ??= host.load())
-  let release!: () => void
-  const loaded = new Promise<void>((r) => (release = r)).then(() => load())
-  if (opts.load !== false) release()
 
   const close = async (timeoutMs = 30_000) => {
     ctx.shuttingDown = true // /health turns 503 at once, so balancers stop sending
     // Keep the listener open until the server is quiet: closing it would reset the connections
     // the kernel has already accepted into the listen backlog, whose requests are already sent.
     const deadline = Date.now() + timeoutMs
-    const busy = () => ctx.active > 0 || (host.predictor?.batcher.pending ?? 0) > 0 || Date.now() - ctx.lastArrival < DRAIN_QUIET_MS
+    const busy = () => ctx.active > 0 || (ctx.host.service?.inProgress ?? 0) > 0 || Date.now() - ctx.lastArrival < DRAIN_QUIET_MS
     while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     const stopped = new Promise<void>((r) => server.close(() => r()))
     const drained = ctx.active === 0
     server.closeIdleConnections()
     server.closeAllConnections()
     await stopped
-    await started
-    await host.close()
-    logging.close()
+    await release()
     return { drained }
   }
-  return {
-    url,
-    ctx,
-    loaded,
-    load: () => {
-      release()
-      return loaded
-    },
-    close,
-  }
+  return { url, ctx, loaded, load, close }
 }
 
 /** SIGTERM / SIGINT: drain and exit 0 (1 when requests were still running at the bound). */

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { fixture } from '../helpers/fixtures.ts'
 import { freePort, waitFor200 } from '../helpers/process.ts'
+import { available } from '../helpers/require.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 // Built into a folder of the test's own, so `npm test` never replaces a developer's dist/xrayops.
@@ -119,7 +120,7 @@ describe('dist/xrayops', () => {
     console.log(`xrayops eval (8 images, cpu): first start ${firstStart.toFixed(0)} ms, then ${warmStart.toFixed(0)} ms`)
   })
 
-  it.skipIf(!fs.existsSync(lavapipe) && !process.env.CI)('evaluates the fixtures through WebGPU (lavapipe)', async () => {
+  it.skipIf(!available({ name: 'lavapipe', present: fs.existsSync(lavapipe), install: 'scripts/setup-lavapipe.sh' }))('evaluates the fixtures through WebGPU (lavapipe)', async () => {
     // Mesa keeps compiled shaders in its own cache; a fresh one costs lavapipe ~30 s of LLVM.
     const mesaCache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache')
     const r = await xrayops(['eval', 'data', '--json', '--device', 'gpu'], { VK_DRIVER_FILES: lavapipe, MESA_SHADER_CACHE_DIR: mesaCache })
@@ -157,7 +158,8 @@ describe('dist/xrayops', () => {
       expect(dead.code).toBe(2)
       expect(dead.stdout).toMatch(/overall: down/)
 
-      const bench = await xrayops(['bench', '--quick-check', '--url', url, '--requests', '20'])
+      // The SLO is out of reach on purpose: this checks the command, not this machine's speed.
+      const bench = await xrayops(['bench', '--quick-check', '--url', url, '--requests', '20', '--slo-p95-ms', '600000'])
       expect(bench.code, bench.stdout + bench.stderr).toBe(0)
       expect(bench.stdout).toMatch(/p95 [\d.]+ ms/)
       expect(bench.stdout).toMatch(/quick check passed/)

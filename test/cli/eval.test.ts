@@ -37,13 +37,24 @@ describe('xrayops eval', () => {
   it('exits 1 with a message naming the problem', async () => {
     const missing = await xrayops(['eval', fixture('nope'), '--device', 'cpu'])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toContain('CONFIG_INVALID')
+    expect(missing.stderr).toContain('FILE_NOT_FOUND: ')
+    expect(missing.stderr).toContain('nope/NORMAL is not a readable folder')
     const device = await xrayops(['eval', fixture('xray-224'), '--device', 'tpu'])
     expect(device.code).toBe(1)
-    expect(device.stderr).toMatch(/--device="tpu" is not valid/)
+    expect(device.stderr).toContain('CONFIG_INVALID: --device="tpu" (flag) is not valid: expected auto, gpu (or cuda) or cpu')
     const diff = await xrayops(['eval', fixture('xray-224'), '--golden', fixture('xray-224/golden.csv'), '--max-diff', '0', '--device', 'cpu', '--json'])
     expect(diff.code).toBe(1)
     expect(JSON.parse(diff.stdout).golden.maxAbsDiff).toBeGreaterThan(0) // the report still prints, then the exit says it exceeded
+  })
+
+  it('prints the usage and exits 1 on a usage mistake', async () => {
+    for (const args of [['eval'], ['eval', fixture('xray-224'), '--batch', '0'], ['eval', fixture('xray-224'), '--resize', 'cubic']]) {
+      const r = await xrayops(args)
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stdout + r.stderr, args.join(' ')).toMatch(/USAGE/)
+    }
+    const r = await xrayops(['eval', fixture('xray-224'), '--batch', '0'])
+    expect(r.stderr).toContain('--batch "0" is not valid: expected an integer 1-256')
   })
 
   it('DEVICE=gpu fails loudly when no adapter exists', async () => {

@@ -36,8 +36,8 @@ describe('ops commands against a live server', () => {
     const broken = await start()
     try {
       await broken.loaded
-      await broken.ctx.host.predictor!.pipeline.engine.close()
-      const res = await postImage(broken.url, readFixture('xray-original/person100_bacteria_475.jpeg'))
+      await broken.ctx.host.service!.engine.close()
+      const res = await postImage(broken, readFixture('xray-original/person100_bacteria_475.jpeg'))
       expect(res.status).toBe(500)
       expect((await json(res)).error.code).toBe('INFERENCE_FAILED')
       const r = await xrayops('health', '--url', broken.url)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDeviceMode } from '../../src/config/device.ts'
+import { parseDeviceMode } from '../../src/config/parse.ts'
 
 describe('parseDeviceMode', () => {
   it('accepts auto, gpu, cpu and cuda (as gpu), any case; defaults to auto', () => {

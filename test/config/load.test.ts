@@ -1,8 +1,8 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { configDefaults } from '../../src/config/defaults.ts'
+import { configDefaults, KEYS } from '../../src/config/keys.ts'
 import { loadConfig } from '../../src/config/load.ts'
-import { defaultModelManifest } from '../../src/config/paths.ts'
 import { tmp, write } from './helpers.ts'
 
 const yaml = `
@@ -22,17 +22,23 @@ describe('loadConfig', () => {
     const dir = tmp()
     const { config, sources, file } = await loadConfig({ env: {}, cwd: dir })
     expect(file).toBeUndefined()
-    expect(config).toEqual(configDefaults({}))
-    expect(config.model.path).toBe(defaultModelManifest())
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1 })
+    expect(config).toEqual(configDefaults())
+    expect(config.model.path).toBeUndefined() // the shipped model, resolved only when a model is loaded
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1, shutdownTimeoutMs: 30_000 })
     expect(config.limits).toEqual({ maxBodyBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, maxBatchImages: 64 })
     expect(config.logging).toEqual({ level: 'info', format: 'pretty' })
     expect(Object.values(sources).every((s) => s === 'default')).toBe(true)
   })
 
-  it('logs JSON by default in production', async () => {
-    const { config } = await loadConfig({ env: { NODE_ENV: 'production' }, cwd: tmp() })
+  it('reads every environment variable xrayops knows through the table, and no other', async () => {
+    const env = { LOG_FORMAT: 'json', XRAYOPS_CPU_THREADS: '2', XRAYOPS_DAWN_FLAGS: 'a=1, b', XRAYOPS_URL: 'http://h:1/', NODE_ENV: 'production' }
+    const { config, sources } = await loadConfig({ env, cwd: tmp() })
     expect(config.logging.format).toBe('json')
+    expect(config.performance.cpuThreads).toBe(2)
+    expect(config.gpu.dawnFlags).toEqual(['a=1', 'b'])
+    expect(config.client.url).toBe('http://h:1')
+    expect(Object.entries(sources).filter(([, s]) => s === 'env').map(([k]) => k)).toEqual(['performance.cpuThreads', 'gpu.dawnFlags', 'logging.format', 'client.url'])
+    expect(new Set(KEYS.flatMap((k) => (k.env ? [k.env] : []))).size).toBe(KEYS.filter((k) => k.env).length)
   })
 
   it('layers file < environment < flags, and records where each value came from', async () => {
@@ -40,7 +46,7 @@ describe('loadConfig', () => {
     const configPath = write(dir, 'server.yaml', yaml)
     const { config, sources, file } = await loadConfig({ configPath, env: { PORT: '8200', WORKERS: '3', CACHE_SIZE: '0' }, flags: { port: '8300' }, cwd: dir })
     expect(file).toBe(configPath)
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8300, workers: 3 })
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8300, workers: 3, shutdownTimeoutMs: 30_000 })
     expect(sources['server.host']).toBe('file')
     expect(sources['server.port']).toBe('flag')
     expect(sources['server.workers']).toBe('env')
@@ -52,7 +58,7 @@ describe('loadConfig', () => {
 
   it('accepts every spelling of a boolean, cuda as gpu, byte units and numeric flags', async () => {
     const env = { METRICS_ENABLED: '0', DEVICE: 'CUDA', LOG_LEVEL: 'WARNING', BATCH_TIMEOUT: '2.5' }
-    const { config } = await loadConfig({ env, cwd: tmp(), flags: { batching: 'yes', maxBodyBytes: '1MiB', batchSize: 8 } })
+    const { config } = await loadConfig({ env, cwd: tmp(), flags: { batching: 'yes', 'max-body-bytes': '1MiB', 'batch-size': 8 } })
     expect(config.metrics.enabled).toBe(false)
     expect(config.model.device).toBe('gpu')
     expect(config.logging.level).toBe('warn')
@@ -82,6 +88,15 @@ describe('loadConfig', () => {
     const root = path.resolve(import.meta.dirname, '../..')
     const { config, file } = await loadConfig({ env: {}, cwd: root })
     expect(file).toBe(path.join(root, 'deployment/config.yaml'))
-    expect(config).toEqual(configDefaults({}))
+    expect(config).toEqual(configDefaults())
+  })
+
+  it('documents every key in the shipped deployment/config.yaml', async () => {
+    const text = readFileSync(path.resolve(import.meta.dirname, '../../deployment/config.yaml'), 'utf8')
+    for (const k of KEYS) {
+      const [section, field] = k.fileKey.split('.')
+      expect(text, k.fileKey).toMatch(new RegExp(`^${section}:$[\\s\\S]*?^  #? ?${field}:`, 'm'))
+      if (k.env) expect(text, k.env).toContain(`Env: ${k.env}`)
+    }
   })
 })

@@ -25,9 +25,9 @@ describe('xrayops config print', () => {
     expect(r.code, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(out.file).toBeNull()
-    expect(out.config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1 })
+    expect(out.config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1, shutdownTimeoutMs: 30_000 })
     expect(Object.keys(out.values)).toEqual(KEYS.map((k) => k.key))
-    expect(out.values['server.port']).toEqual({ fileKey: 'server.port', value: 8000, source: 'default', from: 'default' })
+    expect(out.values['server.port']).toEqual({ fileKey: 'server.port', env: 'PORT', value: 8000, source: 'default', from: 'default' })
   })
 
   it('says which file, variable or flag each value came from', async () => {

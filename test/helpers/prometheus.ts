@@ -1,11 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { tempDir } from './fixtures.ts'
 import { freePort } from './process.ts'
-
-/** Whether a Prometheus server binary is installed (.ci/run installs Debian's `prometheus`). */
-export const hasPrometheus = () => spawnSync('prometheus', ['--version']).status === 0
 
 export interface PrometheusHandle {
   url: string

@@ -1,28 +1,46 @@
-import { configDefaults } from '../../src/config/defaults.ts'
+import { configDefaults } from '../../src/config/keys.ts'
 import type { ServerConfig } from '../../src/config/schema.ts'
 import { parsePrometheusText, type Sample } from '../../src/metrics/parse.ts'
-import { startServer } from '../../src/server/serve.ts'
+import { createModelServer, startServer, type ServerOptions } from '../../src/server/serve.ts'
 
 export type Overrides = { [K in keyof ServerConfig]?: Partial<ServerConfig[K]> }
 
 /** A server config for tests: loopback, a free port, CPU, quiet logs, plus overrides. */
 export function testConfig(o: Overrides = {}): ServerConfig {
-  const d = configDefaults({})
+  const d = configDefaults()
+  const config = {
+    ...d,
+    model: { ...d.model, device: 'cpu' as const },
+    server: { ...d.server, host: '127.0.0.1', port: 0 },
+    logging: { ...d.logging, level: 'error' as const },
+  }
+  for (const [section, values] of Object.entries(o)) Object.assign(config[section as keyof ServerConfig], values)
+  return config
+}
+
+/** Something that answers HTTP: a server on a loopback socket, or an app called in-process. */
+export interface Target {
+  url: string
+  fetch: (url: string, init?: RequestInit) => Promise<Response>
+}
+
+/** The model server on a loopback socket (where the socket is the point: signals, load, Prometheus). */
+export const start = async (o: Overrides = {}, opts?: ServerOptions) => ({ ...(await startServer(testConfig(o), opts)), fetch: (url: string, init?: RequestInit) => fetch(url, init) })
+
+/** The model server's app, called in-process through `app.request()`: no socket. */
+export function startApp(o: Overrides = {}, opts?: ServerOptions) {
+  const s = createModelServer(testConfig(o), opts)
   return {
-    model: { ...d.model, device: 'cpu', ...o.model },
-    server: { ...d.server, host: '127.0.0.1', port: 0, ...o.server },
-    performance: { ...d.performance, ...o.performance },
-    logging: { ...d.logging, level: 'error', ...o.logging },
-    metrics: { ...d.metrics, ...o.metrics },
-    limits: { ...d.limits, ...o.limits },
+    ...s,
+    url: 'http://model.test',
+    fetch: async (url: string, init?: RequestInit) => s.app.request(url, init),
+    close: () => s.release(),
   }
 }
 
-export const start = (o: Overrides = {}, opts?: { load?: boolean }) => startServer(testConfig(o), opts)
-
 /** POSTs raw image bytes to /v1/predict. */
-export const postImage = (url: string, bytes: Uint8Array, type = 'image/jpeg', query = '') =>
-  fetch(`${url}/v1/predict${query}`, { method: 'POST', headers: { 'content-type': type }, body: bytes })
+export const postImage = (t: Target, bytes: Uint8Array, type = 'image/jpeg', query = '') =>
+  t.fetch(`${t.url}/v1/predict${query}`, { method: 'POST', headers: { 'content-type': type }, body: bytes })
 
 /** Prometheus samples keyed as they print: `name{label="v",...}`. */
 export function parsePrometheus(text: string): Map<string, number> {

@@ -1,14 +1,14 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { defaultModelManifest } from '../../src/config/paths.ts'
+import { shippedModelManifest } from '../../src/models/shipped.ts'
 import { loadModel } from '../../src/models/manifest.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 
 const tmpCopy = async () => {
   const dir = tempDir('model')
-  const manifest = JSON.parse(await readFile(defaultModelManifest(), 'utf8'))
-  await copyFile(path.join(path.dirname(defaultModelManifest()), manifest.file), path.join(dir, manifest.file))
+  const manifest = JSON.parse(await readFile(shippedModelManifest(), 'utf8'))
+  await copyFile(path.join(path.dirname(shippedModelManifest()), manifest.file), path.join(dir, manifest.file))
   await writeFile(path.join(dir, 'model.json'), JSON.stringify(manifest))
   return { dir, manifest }
 }
@@ -25,7 +25,7 @@ describe('loadModel', () => {
   })
 
   it('accepts the .onnx path when the manifest sits beside it', async () => {
-    const m = await loadModel(defaultModelManifest().replace(/\.json$/, '.onnx'))
+    const m = await loadModel(shippedModelManifest().replace(/\.json$/, '.onnx'))
     expect(m.manifest.version).toBe('1')
   })
 

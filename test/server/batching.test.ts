@@ -1,6 +1,5 @@
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunningServer } from '../../src/server/serve.ts'
 import { goldenRows, readFixture } from '../helpers/fixtures.ts'
 import { parsePrometheus, postImage, start, json } from '../helpers/server.ts'
 
@@ -27,7 +26,7 @@ const pPneumonia = async (res: Response) => {
 }
 
 describe('dynamic batching under 64 concurrent requests', () => {
-  let s: RunningServer
+  let s: Awaited<ReturnType<typeof start>>
   let images: Uint8Array[]
   beforeAll(async () => {
     images = await sixtyFourImages()
@@ -39,10 +38,10 @@ describe('dynamic batching under 64 concurrent requests', () => {
 
   it('gives each request its own image answer (|dP| <= 1e-5) and runs batches > 1', async () => {
     const alone: number[] = []
-    for (const img of images) alone.push((await pPneumonia(await postImage(s.url, img, 'image/png'))).p)
+    for (const img of images) alone.push((await pPneumonia(await postImage(s, img, 'image/png'))).p)
     expect(new Set(alone.map((p) => p.toFixed(6))).size).toBeGreaterThan(32) // the images really differ
 
-    const together = await Promise.all(images.map(async (img) => pPneumonia(await postImage(s.url, img, 'image/png'))))
+    const together = await Promise.all(images.map(async (img) => pPneumonia(await postImage(s, img, 'image/png'))))
     together.forEach((r, i) => expect(Math.abs(r.p - alone[i]), `image ${i}`).toBeLessThanOrEqual(1e-5))
     expect(Math.max(...together.map((r) => r.batch))).toBeGreaterThan(1)
 
@@ -60,7 +59,7 @@ describe('batching off', () => {
     try {
       await s.loaded
       const xs = goldenRows().map(([k]) => readFixture(`xray-224/${k}`))
-      const rs = await Promise.all(xs.map(async (x) => pPneumonia(await postImage(s.url, x))))
+      const rs = await Promise.all(xs.map(async (x) => pPneumonia(await postImage(s, x))))
       expect(rs.every((r) => r.batch === 1)).toBe(true)
     } finally {
       await s.close()

@@ -12,8 +12,8 @@ describe('request logs', () => {
     let id = ''
     try {
       await s.loaded
-      id = (await json(await postImage(s.url, readFixture('xray-original/person100_bacteria_475.jpeg')))).id
-      await postImage(s.url, new Uint8Array(0))
+      id = (await json(await postImage(s, readFixture('xray-original/person100_bacteria_475.jpeg')))).id
+      await postImage(s, new Uint8Array(0))
     } finally {
       await s.close()
     }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { readFixture } from '../helpers/fixtures.ts'
-import { parsePrometheus, postImage, start } from '../helpers/server.ts'
+import { parsePrometheus, postImage, startApp } from '../helpers/server.ts'
 
 describe('/metrics', () => {
   it('is Prometheus text with request, latency, batch, cache, label, model and process metrics', async () => {
-    const s = await start()
+    const s = startApp()
     try {
       await s.loaded
       const xray = readFixture('xray-original/person100_bacteria_475.jpeg')
-      await postImage(s.url, xray)
-      await postImage(s.url, xray) // cache hit
-      await postImage(s.url, new Uint8Array(0)) // 400
-      const res = await fetch(`${s.url}/metrics`)
+      await postImage(s, xray)
+      await postImage(s, xray) // cache hit
+      await postImage(s, new Uint8Array(0)) // 400
+      const res = await s.fetch(`${s.url}/metrics`)
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
       const m = parsePrometheus(await res.text())
       expect(m.get('xray_http_requests_total{route="/v1/predict",method="POST",status="200"}')).toBe(2)
@@ -35,9 +35,9 @@ describe('/metrics', () => {
   })
 
   it('METRICS_ENABLED=false removes the endpoint', async () => {
-    const s = await start({ metrics: { enabled: false } })
+    const s = startApp({ metrics: { enabled: false } })
     try {
-      expect((await fetch(`${s.url}/metrics`)).status).toBe(404)
+      expect((await s.fetch(`${s.url}/metrics`)).status).toBe(404)
     } finally {
       await s.close()
     }

@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunningServer } from '../../src/server/serve.ts'
 import { goldenRows, readFixture } from '../helpers/fixtures.ts'
-import { postImage, start, json } from '../helpers/server.ts'
+import { postImage, startApp, json } from '../helpers/server.ts'
 
 const xray = readFixture('xray-original/person100_bacteria_475.jpeg')
 const golden = goldenRows()
 
 describe('model server over a loopback socket', () => {
-  let s: RunningServer
+  let s: ReturnType<typeof startApp>
   beforeAll(async () => {
-    s = await start()
+    s = startApp()
     await s.loaded
   })
   afterAll(() => s?.close())
 
   it('POST /v1/predict with a JPEG body: label, probabilities, threshold, model, device, timings', async () => {
-    const res = await postImage(s.url, xray)
+    const res = await postImage(s, xray)
     expect(res.status).toBe(200)
     const body = await json(res)
     expect(body.label).toBe('PNEUMONIA')
@@ -34,24 +33,24 @@ describe('model server over a loopback socket', () => {
     const [key, p] = golden[2]
     const form = new FormData()
     form.append('image', new Blob([readFixture(`xray-224/${key}`)], { type: 'image/jpeg' }), 'x.jpeg')
-    const body = await json(await fetch(`${s.url}/v1/predict`, { method: 'POST', body: form }))
+    const body = await json(await s.fetch(`${s.url}/v1/predict`, { method: 'POST', body: form }))
     expect(Math.abs(body.probabilities.PNEUMONIA - p)).toBeLessThan(1e-4)
   })
 
   it('serves a repeated image from the cache, with the same answer', async () => {
     const bytes = readFixture(`xray-224/${golden[5][0]}`)
-    const first = await json(await postImage(s.url, bytes))
-    const second = await json(await postImage(s.url, bytes))
+    const first = await json(await postImage(s, bytes))
+    const second = await json(await postImage(s, bytes))
     expect(first.cached).toBe(false)
     expect(second.cached).toBe(true)
     expect(second.probabilities).toEqual(first.probabilities)
-    const fresh = await json(await fetch(`${s.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'cache-control': 'no-cache' }, body: bytes }))
+    const fresh = await json(await s.fetch(`${s.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'cache-control': 'no-cache' }, body: bytes }))
     expect(fresh.cached).toBe(false)
     expect(fresh.probabilities).toEqual(first.probabilities)
   })
 
   it('returns the class activation map on ?cam=1', async () => {
-    const body = await json(await postImage(s.url, xray, 'image/jpeg', '?cam=1'))
+    const body = await json(await postImage(s, xray, 'image/jpeg', '?cam=1'))
     expect(body.cam.shape).toEqual([2, 7, 7])
     expect(body.cam.data).toHaveLength(98)
   })
@@ -61,7 +60,7 @@ describe('model server over a loopback socket', () => {
     form.append('images', new Blob([readFixture(`xray-224/${golden[0][0]}`)]), 'a.jpeg')
     form.append('images', new Blob([new Uint8Array([1, 2, 3, 4])]), 'b.jpeg')
     form.append('images', new Blob([readFixture(`xray-224/${golden[7][0]}`)]), 'c.jpeg')
-    const res = await fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form })
+    const res = await s.fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form })
     expect(res.status).toBe(200)
     const body = await json(res)
     expect(body.count).toBe(3)
@@ -77,7 +76,7 @@ describe('model server over a loopback socket', () => {
     ['a GIF', new TextEncoder().encode('GIF89a....'), 'image/png', 415, 'UNSUPPORTED_FORMAT'],
     ['text/plain', new TextEncoder().encode('hello'), 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ])('%s gets %i with a JSON error naming it', async (_name, bytes, type, status, code) => {
-    const res = await postImage(s.url, bytes as Uint8Array, type as string)
+    const res = await postImage(s, bytes as Uint8Array, type as string)
     expect(res.status).toBe(status)
     const body = await json(res)
     expect(body.error.code).toBe(code)
@@ -89,7 +88,7 @@ describe('model server over a loopback socket', () => {
     const form = new FormData()
     for (const [field, [key]] of [['2', normal], ['1', pneumonia], ['x', normal], ['y', pneumonia], ['x', pneumonia]] as const)
       form.append(field, new Blob([readFixture(`xray-224/${key}`)]), 'f.jpeg')
-    const body = await json(await fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form }))
+    const body = await json(await s.fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form }))
     const ps = body.results.map((r: { probabilities: { PNEUMONIA: number } }) => r.probabilities.PNEUMONIA)
     const expected = [normal[1], pneumonia[1], normal[1], pneumonia[1], pneumonia[1]]
     ps.forEach((p: number, i: number) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-4))
@@ -97,7 +96,7 @@ describe('model server over a loopback socket', () => {
   })
 
   it('a GIF sent as image/gif is named as an unsupported format', async () => {
-    const res = await postImage(s.url, new TextEncoder().encode('GIF89a.......'), 'image/gif')
+    const res = await postImage(s, new TextEncoder().encode('GIF89a.......'), 'image/gif')
     expect(res.status).toBe(415)
     const body = await json(res)
     expect(body.error.code).toBe('UNSUPPORTED_FORMAT')
@@ -107,13 +106,13 @@ describe('model server over a loopback socket', () => {
   it('multipart without an "image" field is a 400', async () => {
     const form = new FormData()
     form.append('file', new Blob([xray]), 'x.jpeg')
-    const res = await fetch(`${s.url}/v1/predict`, { method: 'POST', body: form })
+    const res = await s.fetch(`${s.url}/v1/predict`, { method: 'POST', body: form })
     expect(res.status).toBe(400)
     expect((await json(res)).error.message).toContain('"image"')
   })
 
   it('unknown routes are a JSON 404', async () => {
-    const res = await fetch(`${s.url}/v1/nothing`)
+    const res = await s.fetch(`${s.url}/v1/nothing`)
     expect(res.status).toBe(404)
     expect((await json(res)).error.code).toBe('NOT_FOUND')
   })
@@ -121,12 +120,12 @@ describe('model server over a loopback socket', () => {
 
 describe('batch size limit', () => {
   it('refuses a batch over limits.maxBatchImages with a 400 naming the limit', async () => {
-    const s = await start({ limits: { maxBatchImages: 2 } })
+    const s = startApp({ limits: { maxBatchImages: 2 } })
     try {
       await s.loaded
       const form = new FormData()
       for (let i = 0; i < 3; i++) form.append('images', new Blob([xray]), `${i}.jpeg`)
-      const res = await fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form })
+      const res = await s.fetch(`${s.url}/v1/predict/batch`, { method: 'POST', body: form })
       expect(res.status).toBe(400)
       expect((await json(res)).error.message).toBe('the batch has 3 images; the limit is 2')
     } finally {
@@ -137,10 +136,10 @@ describe('batch size limit', () => {
 
 describe('request size limit', () => {
   it('rejects a body over limits.maxBodyBytes with 413', async () => {
-    const s = await start({ limits: { maxBodyBytes: 10_000 } })
+    const s = startApp({ limits: { maxBodyBytes: 10_000 } })
     try {
       await s.loaded
-      const res = await postImage(s.url, xray)
+      const res = await postImage(s, xray)
       expect(res.status).toBe(413)
       expect((await json(res)).error.code).toBe('INPUT_TOO_LARGE')
     } finally {

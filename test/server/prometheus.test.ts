@@ -1,20 +1,19 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { bin } from '../helpers/process.ts'
-import { hasPrometheus, startPrometheus } from '../helpers/prometheus.ts'
+import { startPrometheus } from '../helpers/prometheus.ts'
+import { describeWith, tool } from '../helpers/require.ts'
 import { postImage, start } from '../helpers/server.ts'
 import { readFixture } from '../helpers/fixtures.ts'
 
-const required = Boolean(process.env.CI)
-
-describe.skipIf(!hasPrometheus() && !required)('a real Prometheus scraping the model server', () => {
+describeWith(tool('prometheus', 'apt-get install prometheus'), 'a real Prometheus scraping the model server', () => {
   it('scrapes /metrics (target up, model ready, request counters), and health checks it', async () => {
     const s = await start()
     const prom = await startPrometheus([new URL(s.url).host])
     try {
       await s.loaded
-      await postImage(s.url, readFixture('xray-original/person100_bacteria_475.jpeg'))
+      await postImage(s, readFixture('xray-original/person100_bacteria_475.jpeg'))
       const until = async (q: string, ok: (v: number) => boolean) => {
         const end = Date.now() + 20_000
         for (;;) {

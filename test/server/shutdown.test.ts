@@ -12,7 +12,7 @@ describe('xrayops serve as a process', () => {
     try {
       await waitFor200(`${url}/health`)
       const xrays = ['xray-original/IM-0001-0001.jpeg', 'xray-original/person100_bacteria_475.jpeg'].map(readFixture)
-      const inFlight = Array.from({ length: 16 }, (_, i) => postImage(url, xrays[i % 2]).then(async (r) => ({ status: r.status, body: await json(r) })))
+      const inFlight = Array.from({ length: 16 }, (_, i) => postImage({ url, fetch }, xrays[i % 2]).then(async (r) => ({ status: r.status, body: await json(r) })))
       // Wait until the server is serving predictions (the scrape itself counts as one in flight).
       for (;;) {
         const m = parsePrometheus(await (await fetch(`${url}/metrics`)).text())
@@ -47,8 +47,11 @@ describe('xrayops serve as a process', () => {
     const server = spawnXrayops(['serve', '--host', '127.0.0.1', '--port', String(port), '--device', 'cpu', '--workers', '2'], { LOG_LEVEL: 'info' })
     onTestFinished(() => void server.child.kill('SIGKILL'))
     const url = `http://127.0.0.1:${port}`
+    // Both workers log when their model has passed its warm-up; until then one of them answers 503.
+    for (const end = Date.now() + 60_000; (server.output().match(/ready on cpu/g) ?? []).length < 2; await new Promise((r) => setTimeout(r, 100)))
+      if (Date.now() > end) throw new Error(`two workers did not become ready:\n${server.output()}`)
     await waitFor200(`${url}/health`)
-    const answers = await Promise.all(Array.from({ length: 6 }, async () => json(await postImage(url, readFixture('xray-original/person100_bacteria_475.jpeg')))))
+    const answers = await Promise.all(Array.from({ length: 6 }, async () => json(await postImage({ url, fetch }, readFixture('xray-original/person100_bacteria_475.jpeg')))))
     expect(answers.every((a) => a.label === 'PNEUMONIA')).toBe(true)
     expect(server.output()).toMatch(/starting 2 worker processes/)
     server.child.kill('SIGTERM')

@@ -3,11 +3,11 @@ import { XrayError } from '../../errors/index.ts'
 import { parsePrometheusText } from '../../metrics/parse.ts'
 import { probe } from '../../ops/http.ts'
 import { summarize, type MetricsSummary } from '../../ops/metrics-summary.ts'
-import { guard, jsonArg } from '../_shared.ts'
+import { commandConfig, configArg, guard, jsonArg, numberArg, serverUrl, settingArgs, usageError } from '../_shared.ts'
 
 const scrape = async (url: string) => {
   const r = await probe(url, 5000)
-  if (!r.ok || r.body === undefined) throw new XrayError('NOT_FOUND', `cannot scrape ${url}: ${r.error ?? `HTTP ${r.status}`}`)
+  if (!r.ok || r.body === undefined) throw new XrayError('UNREACHABLE', `cannot scrape ${url}: ${r.error ?? `HTTP ${r.status}`}`)
   return parsePrometheusText(r.body)
 }
 
@@ -35,16 +35,16 @@ export default defineCommand({
   meta: { name: 'metrics', description: "Read the model server's /metrics as a table: rates, errors, latency percentiles, batches, cache, GPU memory" },
   args: {
     'show-current': { type: 'boolean', description: 'scrape now and print the current figures', default: false },
-    url: { type: 'string', description: 'model server base URL', default: process.env.XRAYOPS_URL ?? 'http://127.0.0.1:8000' },
+    ...settingArgs('client.url', 'server.port'),
     interval: { type: 'string', description: 'seconds between two scrapes for rates (0: totals since start)', default: '2' },
+    ...configArg,
     ...jsonArg,
   },
   run: ({ args }) =>
     guard(async () => {
-      if (!args['show-current']) throw new XrayError('BAD_REQUEST', 'nothing to do: use --show-current')
-      const url = new URL('/metrics', args.url).href
-      const interval = Number(args.interval)
-      if (!(interval >= 0)) throw new XrayError('BAD_REQUEST', `--interval ${args.interval} must be a number of seconds >= 0`)
+      if (!args['show-current']) throw usageError('nothing to do: use --show-current')
+      const interval = numberArg(args, 'interval', (n) => n >= 0, 'a number of seconds >= 0')
+      const url = new URL('/metrics', serverUrl(await commandConfig(args))).href
       const first = await scrape(url)
       let summary: MetricsSummary
       if (interval > 0) {

@@ -1,11 +1,7 @@
 import cluster from 'node:cluster'
 import { defineCommand } from 'citty'
 import { consola, LogLevels } from 'consola'
-import { flagsFromArgs } from '../../config/flags.ts'
-import { loadConfig } from '../../config/load.ts'
-import { guard, settingArgs } from '../_shared.ts'
-
-const SHUTDOWN_MS = Number(process.env.XRAYOPS_SHUTDOWN_TIMEOUT_MS) || 30_000
+import { commandConfig, configArg, guard, settingArgs } from '../_shared.ts'
 
 export default defineCommand({
   meta: {
@@ -13,12 +9,12 @@ export default defineCommand({
     description: 'Run the model server: /v1/predict, /v1/predict/batch, Open Inference Protocol v2 (/v2/...), /health, /metrics',
   },
   args: {
-    config: { type: 'string', description: 'config file (default: $XRAYOPS_CONFIG, else ./deployment/config.yaml if it exists)' },
-    ...settingArgs,
+    ...configArg,
+    ...settingArgs('model', 'server', 'performance', 'gpu', 'logging', 'metrics', 'limits'),
   },
   run: ({ args }) =>
     guard(async () => {
-      const { config, file } = await loadConfig({ configPath: args.config, flags: flagsFromArgs(args) })
+      const { config, file } = await commandConfig(args)
       const workers = config.server.workers
       if (workers > 1 && cluster.isPrimary) {
         consola.level = LogLevels[config.logging.level]
@@ -31,7 +27,7 @@ export default defineCommand({
         process.on('SIGINT', () => forward('SIGINT'))
         let failed = false
         await new Promise<void>((resolve) => {
-          cluster.on('exit', (w, code) => {
+          cluster.on('exit', (_w, code) => {
             failed ||= code !== 0
             if (Object.keys(cluster.workers ?? {}).length === 0) resolve()
           })
@@ -40,7 +36,7 @@ export default defineCommand({
       }
       const { startServer, exitOnSignals } = await import('../../server/serve.ts')
       const server = await startServer(config)
-      exitOnSignals(server, SHUTDOWN_MS)
+      exitOnSignals(server, config.server.shutdownTimeoutMs)
       await new Promise(() => {}) // runs until a signal
     }),
 })

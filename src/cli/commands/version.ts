@@ -2,12 +2,14 @@ import { defineCommand } from 'citty'
 import pkg from '../../../package.json' with { type: 'json' }
 import { readManifest } from '../../models/manifest.ts'
 import { dependencyVersions } from '../../runtime/versions.ts'
-import { jsonArg } from '../_shared.ts'
+import { commandConfig, configArg, jsonArg, settingArgs } from '../_shared.ts'
 
 export default defineCommand({
   meta: { name: 'version', description: 'Versions: xrayops, the shipped model, the runtime, and the GPU adapter Dawn finds' },
   args: {
     gpu: { type: 'boolean', description: 'look for a GPU adapter (loads Dawn; --no-gpu skips it)', default: true },
+    ...settingArgs('gpu.dawnFlags'),
+    ...configArg,
     ...jsonArg,
   },
   async run({ args }) {
@@ -18,7 +20,8 @@ export default defineCommand({
     let adapter: unknown = 'not checked'
     if (args.gpu) {
       const { selectAdapter, summarizeAdapter } = await import('../../gpu/dawn.ts')
-      const a = await selectAdapter(true).catch((e: Error) => e)
+      const { config } = await commandConfig(args)
+      const a = await selectAdapter({ allowSoftware: true, flags: config.gpu.dawnFlags }).catch((e: Error) => e)
       adapter = a instanceof Error ? `error: ${a.message}` : a ? summarizeAdapter(a) : 'none'
     }
     const report = {

@@ -8,10 +8,11 @@ const DEGRADED_WINDOW_MS = 60_000
 
 export function healthReport(ctx: ServerContext) {
   const { host } = ctx
-  const pipeline = host.predictor?.pipeline
-  const m = pipeline?.model.manifest
-  const recentError = host.lastInternalError && Date.now() - host.lastInternalError.at < DEGRADED_WINDOW_MS ? host.lastInternalError : undefined
-  const fallback = pipeline?.fallback
+  const service = host.service
+  const m = service?.model.manifest
+  const last = ctx.lastInternalError
+  const recentError = last && Date.now() - last.at < DEGRADED_WINDOW_MS ? last : undefined
+  const fallback = service?.fallback
   const status: HealthStatus = host.state !== 'ready' || ctx.shuttingDown ? 'down' : recentError || fallback ? 'degraded' : 'ok'
   return {
     status,
@@ -19,7 +20,7 @@ export function healthReport(ctx: ServerContext) {
     version: ctx.version,
     uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
     model: m ? { name: m.name, version: m.version, sha256: m.sha256 } : null,
-    device: pipeline ? pipeline.device : null,
+    device: service ? service.device : null,
     checks: {
       model: { status: host.state, ...(host.error ? { error: host.error.toJSON().error } : {}) },
       warmup: host.warmup ?? null,

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { XrayError } from '../../errors/index.ts'
-import { classify } from '../../inference/results.ts'
-import type { ServerContext } from '../context.ts'
+import type { AppEnv, ServerContext } from '../context.ts'
 import { parseInferRequest } from '../oip-request.ts'
 
 /**
@@ -10,9 +9,9 @@ import { parseInferRequest } from '../oip-request.ts'
  * preprocessed. Outputs: probabilities FP32 [N,2], label BYTES [N], cam FP32 [N,2,7,7].
  */
 export function oipRoutes(ctx: ServerContext) {
-  const app = new Hono()
-  const manifest = () => ctx.host.predictor?.pipeline.model.manifest
-  const checkName = (c: Context) => {
+  const app = new Hono<AppEnv>()
+  const manifest = () => ctx.host.service?.model.manifest
+  const checkName = (c: Context<AppEnv>) => {
     const m = manifest()
     const name = c.req.param('name')
     const version = c.req.param('version')
@@ -26,7 +25,7 @@ export function oipRoutes(ctx: ServerContext) {
   app.get('/v2', (c) => c.json({ name: 'xrayops', version: ctx.version, extensions: [] }))
   app.get('/v2/health/live', (c) => c.json({ live: true }))
   app.get('/v2/health/ready', (c) => c.json({ ready: ready() }, ready() ? 200 : 503))
-  const metadata = (c: Context) => {
+  const metadata = (c: Context<AppEnv>) => {
     const m = checkName(c)
     if (!m) throw new XrayError('MODEL_NOT_READY', 'the model is not loaded yet')
     const [, ch, h, w] = m.input.shape
@@ -48,34 +47,32 @@ export function oipRoutes(ctx: ServerContext) {
   }
   app.get('/v2/models/:name', metadata)
   app.get('/v2/models/:name/versions/:version', metadata)
-  const modelReady = (c: Context) => {
+  const modelReady = (c: Context<AppEnv>) => {
     checkName(c)
     return c.json({ name: c.req.param('name'), ready: ready() }, ready() ? 200 : 503)
   }
   app.get('/v2/models/:name/ready', modelReady)
   app.get('/v2/models/:name/versions/:version/ready', modelReady)
 
-  const infer = async (c: Context) => {
-    const predictor = ctx.readyPredictor()
+  const infer = async (c: Context<AppEnv>) => {
+    const service = ctx.readyService()
     const m = checkName(c)!
     const body: unknown = await c.req.json().catch(() => {
       throw new XrayError('BAD_REQUEST', 'the body must be JSON: {"inputs": [{"name", "shape", "datatype", "data"}]}')
     })
     const req = parseInferRequest(body, m.input, ctx.config.limits.maxBatchImages)
     const wanted = req.outputs
-    let rows: { probabilities: Record<string, number>; label: string; cam: ArrayLike<number> }[]
-    if (req.kind === 'images') {
-      rows = await Promise.all(req.images.map((bytes) => predictor.predict(bytes, { cam: true }).then((p) => ({ ...p, cam: p.cam!.data }))))
-    } else {
-      const run = await predictor.pipeline.engine.inferTensor(req.data, req.n)
-      rows = Array.from({ length: req.n }, (_, i) => classify(run.output, i, m))
-    }
+    const opts = { source: 'oip' as const, cam: wanted.has('cam'), id: c.get('requestId') }
+    const rows =
+      req.kind === 'images'
+        ? await Promise.all(req.images.map((bytes, i) => service.predict(bytes, { ...opts, id: req.images.length > 1 ? `${opts.id}-${i}` : opts.id })))
+        : await service.predictTensor(req.data, req.n, opts)
     const n = rows.length
     const outputs = []
     if (wanted.has('probabilities'))
       outputs.push({ name: 'probabilities', datatype: 'FP32', shape: [n, m.labels.length], data: rows.flatMap((r) => m.labels.map((l) => r.probabilities[l])) })
     if (wanted.has('label')) outputs.push({ name: 'label', datatype: 'BYTES', shape: [n], data: rows.map((r) => r.label) })
-    if (wanted.has('cam')) outputs.push({ name: 'cam', datatype: 'FP32', shape: [n, m.labels.length, 7, 7], data: rows.flatMap((r) => Array.from(r.cam)) })
+    if (wanted.has('cam')) outputs.push({ name: 'cam', datatype: 'FP32', shape: [n, m.labels.length, 7, 7], data: rows.flatMap((r) => r.cam!.data) })
     return c.json({ model_name: m.name, model_version: m.version, ...(req.id ? { id: req.id } : {}), outputs })
   }
   app.post('/v2/models/:name/infer', infer)

@@ -11,26 +11,25 @@ const noCache = (h: string | undefined) => /\bno-cache\b/i.test(h ?? '')
 export function predictRoutes(ctx: ServerContext) {
   const app = new Hono<AppEnv>()
   app.post('/v1/predict', async (c) => {
-    const predictor = ctx.readyPredictor()
+    const service = ctx.readyService()
     const [bytes] = await readImages(c, { many: false })
-    const result = await predictor.predict(bytes, { cam: wantsCam(c.req.query('cam')), id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')) })
+    const result = await service.predict(bytes!, { source: 'v1', cam: wantsCam(c.req.query('cam')), id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')) })
     c.set('label', result.label)
     return c.json(result)
   })
   app.post('/v1/predict/batch', async (c) => {
-    const predictor = ctx.readyPredictor()
+    const service = ctx.readyService()
     const images = await readImages(c, { many: true })
     const max = ctx.config.limits.maxBatchImages
     if (images.length > max) throw new XrayError('BAD_REQUEST', `the batch has ${images.length} images; the limit is ${max}`)
-    const opts = { cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')) }
+    const opts = { source: 'batch' as const, cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')) }
     const id = c.get('requestId')
     const results = await Promise.all(
       images.map((b, i) =>
-        predictor.predict(b, { ...opts, id: `${id}-${i}` }).then(
+        service.predict(b, { ...opts, id: `${id}-${i}` }).then(
           (r) => ({ ok: true, ...r }),
           (e: unknown) => {
             if (!(e instanceof XrayError)) throw e
-            ctx.recordError(e)
             return { ok: false, ...e.toJSON() }
           },
         ),

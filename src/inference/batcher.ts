@@ -1,6 +1,3 @@
-import type { GrayImage } from '../imaging/decode.ts'
-import type { Classification } from '../inference/results.ts'
-
 export interface BatchOptions {
   /** Most images per model run. 1 turns batching off. */
   maxBatch: number
@@ -8,39 +5,39 @@ export interface BatchOptions {
   maxDelayMs: number
 }
 
-export interface BatchedResult {
-  result: Classification
+export interface BatchedResult<R> {
+  result: R
   queueMs: number
   preprocessMs: number
   inferenceMs: number
   batchSize: number
 }
 
-type Run = (images: GrayImage[]) => Promise<{ results: Classification[]; preprocessMs: number; inferenceMs: number }>
+/** Runs one batch: one result per item, in order. */
+export type BatchRun<I, R> = (items: I[]) => Promise<{ results: R[]; preprocessMs: number; inferenceMs: number }>
 
-interface Waiting {
-  image: GrayImage
+interface Waiting<I, R> {
+  item: I
   enqueued: number
-  resolve: (r: BatchedResult) => void
+  resolve: (r: BatchedResult<R>) => void
   reject: (e: unknown) => void
 }
 
 /**
- * Dynamic batching: concurrent requests share one model run, up to `maxBatch` images or
+ * Dynamic batching: concurrent predictions share one model run, up to `maxBatch` images or
  * `maxDelayMs` after the first one arrived. One batch runs at a time; requests arriving
  * meanwhile form the next. Each caller gets its own image's result.
  */
-export class Batcher {
-  private queue: Waiting[] = []
+export class Batcher<I, R> {
+  private queue: Waiting<I, R>[] = []
   private timer?: NodeJS.Timeout
   private running = false
-  onBatch?: (size: number) => void
 
-  constructor(private readonly run: Run, private readonly opts: BatchOptions) {}
+  constructor(private readonly run: BatchRun<I, R>, private readonly opts: BatchOptions) {}
 
-  submit(image: GrayImage): Promise<BatchedResult> {
+  submit(item: I): Promise<BatchedResult<R>> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ image, enqueued: performance.now(), resolve, reject })
+      this.queue.push({ item, enqueued: performance.now(), resolve, reject })
       this.schedule()
     })
   }
@@ -64,8 +61,7 @@ export class Batcher {
     this.running = true
     const start = performance.now()
     try {
-      this.onBatch?.(batch.length)
-      const out = await this.run(batch.map((w) => w.image))
+      const out = await this.run(batch.map((w) => w.item))
       batch.forEach((w, i) =>
         w.resolve({ result: out.results[i], queueMs: start - w.enqueued, preprocessMs: out.preprocessMs, inferenceMs: out.inferenceMs, batchSize: batch.length }),
       )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { splitToFit } from '../../src/gpu/batch-limits.ts'
+import { splitToFit } from '../../src/preprocess/gpu/batch-limits.ts'
 import { noiseImage } from '../helpers/fixtures.ts'
 
 describe('splitToFit', () => {

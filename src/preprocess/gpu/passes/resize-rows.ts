@@ -1,5 +1,5 @@
-import layout from '../../../shaders/batch_layout.wgsl'
-import code from '../../../shaders/resize_rows.wgsl'
+import layout from '../../../../shaders/batch_layout.wgsl'
+import code from '../../../../shaders/resize_rows.wgsl'
 import { ComputePass, type Workgroup } from './compute-pass.ts'
 
 /**

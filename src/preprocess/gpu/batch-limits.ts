@@ -1,4 +1,4 @@
-import type { GrayImage } from '../imaging/decode.ts'
+import type { GrayImage } from '../../imaging/decode.ts'
 
 /** Bytes the preprocessing binds per image: its pixels (4-aligned) and its row-resized rows. */
 const cost = (img: GrayImage, outWidth: number) => ({ pixels: (img.width * img.height + 3) & ~3, tmp: img.height * outWidth * 4 })

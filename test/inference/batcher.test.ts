@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Batcher } from '../../src/server/batcher.ts'
-import { LruCache } from '../../src/server/cache.ts'
+import { Batcher } from '../../src/inference/batcher.ts'
+import { LruCache } from '../../src/inference/cache.ts'
 import type { Classification } from '../../src/inference/results.ts'
 import { noiseImage } from '../helpers/fixtures.ts'
 
@@ -34,7 +34,7 @@ describe('Batcher', () => {
   it('rejects every caller of a failed batch, then keeps serving', async () => {
     let fail = true
     const b = new Batcher(
-      async (images) => {
+      async (images: { width: number }[]) => {
         if (fail) throw new Error('engine failed')
         return byWidth([])(images)
       },

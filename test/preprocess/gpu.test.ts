@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readBuffer } from '../../src/gpu/buffers.ts'
-import { GpuPreprocessor } from '../../src/gpu/preprocess.ts'
+import { readBuffer } from '../../src/preprocess/gpu/buffers.ts'
+import { GpuPreprocessor } from '../../src/preprocess/gpu/preprocess.ts'
 import { decodeImage, type GrayImage } from '../../src/imaging/decode.ts'
 import { preprocessCpu } from '../../src/preprocess/cpu.ts'
 import { resizeMethods } from '../../src/preprocess/params.ts'
