@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'MODEL_NOT_READY'
   | 'NOT_FOUND'
   | 'OVERLOADED'
+  | 'SERVICE_FAILED'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -44,6 +45,8 @@ const httpStatus: Record<ErrorCode, number> = {
   MODEL_NOT_READY: 503,
   NOT_FOUND: 404,
   OVERLOADED: 503,
+  // A service manager command (systemctl, systemd-sysusers, kubectl) failed or is unavailable.
+  SERVICE_FAILED: 500,
 }
 
 export class XrayError extends Error {
