@@ -85,7 +85,7 @@ describeWith(systemdAnalyze, 'generated units pass systemd-analyze verify with n
 })
 
 describeWith(systemdSysusers, 'the sysusers.d snippet', () => {
-  it('creates the service user with no login shell and the state folder as home', () => {
+  it('creates the service user with no login shell and the state folder as home, and the GPU groups', () => {
     const files = systemdFiles(custom)
     const root = unitRoot(files, custom.exec)
     const r = spawnSync('systemd-sysusers', [`--root=${root}`, path.join(root, 'etc/sysusers.d/xrayops.conf')], { encoding: 'utf8' })
@@ -93,7 +93,10 @@ describeWith(systemdSysusers, 'the sysusers.d snippet', () => {
     const passwd = fs.readFileSync(path.join(root, 'etc/passwd'), 'utf8').split('\n').find((l) => l.startsWith('xray_svc:'))!
     const [, , uid, gid, gecos, home, shell] = passwd.split(':')
     expect(Number(uid)).toBeLessThan(1000) // a system user
-    expect(fs.readFileSync(path.join(root, 'etc/group'), 'utf8')).toContain(`xray_svc:x:${gid}:`)
+    const groups = fs.readFileSync(path.join(root, 'etc/group'), 'utf8')
+    expect(groups).toContain(`xray_svc:x:${gid}:`)
+    // the model servers' SupplementaryGroups= exist, or their units would fail with 216/GROUP
+    for (const g of ['video', 'render']) expect(groups).toMatch(new RegExp(`^${g}:x:\\d+:`, 'm'))
     expect({ gecos, home, shell }).toEqual({ gecos: 'xrayops model server and gateway', home: '/var/lib/xray-state', shell: '/usr/sbin/nologin' })
     fs.rmSync(root, { recursive: true })
   })

@@ -22,7 +22,15 @@ export const SYSUSERS_FILE = '/etc/sysusers.d/xrayops.conf'
  * share one state folder (SQLite database, model store, tokens), which needs one stable owner.
  */
 export const sysusers = (o: SystemdOptions) =>
-  `# xrayops: the system user its units run as (systemd-sysusers(8)).\nu ${o.user} - "xrayops model server and gateway" /var/lib/${o.stateDir} /usr/sbin/nologin\n`
+  [
+    '# xrayops: the system user its units run as (systemd-sysusers(8)).',
+    `u ${o.user} - "xrayops model server and gateway" /var/lib/${o.stateDir} /usr/sbin/nologin`,
+    '# The model servers\' SupplementaryGroups= (GPU device nodes); a unit whose group is missing does',
+    '# not start (216/GROUP). Created here when the distribution has not (render comes from udev).',
+    'g video -',
+    'g render -',
+    '',
+  ].join('\n')
 
 export const colourEnv = (o: SystemdOptions, colour: string) =>
   `# xrayops-model@${colour}.service: where this colour listens. \`xrayops deploy\` adds MODEL_PATH here.\nHOST=${o.modelHost}\nPORT=${o.colours[colour]}\n`
