@@ -42,7 +42,14 @@ const CLIError = (() => {
 })()
 
 /** A usage mistake (a bad or missing flag): citty prints the usage, then the message, and exits 1. */
-export const usageError = (message: string): Error => new CLIError(message, 'EARG')
+export class UsageError extends CLIError {
+  constructor(message: string) {
+    super(message, 'EARG')
+    this.name = 'UsageError'
+  }
+}
+
+export const usageError = (message: string): Error => new UsageError(message)
 
 /** A positive number from a flag, or a usage error naming it. */
 export function numberArg(args: Record<string, unknown>, name: string, check: (n: number) => boolean = (n) => n > 0, what = 'a positive number'): number {

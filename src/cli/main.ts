@@ -11,6 +11,8 @@ export const main = defineCommand({
     metrics: () => import('./commands/metrics.ts').then((r) => r.default),
     bench: () => import('./commands/bench.ts').then((r) => r.default),
     version: () => import('./commands/version.ts').then((r) => r.default),
+    systemd: () => import('./commands/systemd/index.ts').then((r) => r.default),
+    k8s: () => import('./commands/k8s/index.ts').then((r) => r.default),
   },
 })
 

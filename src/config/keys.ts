@@ -44,6 +44,8 @@ export const KEYS: readonly KeySpec[] = [
   spec('limits.maxBodyBytes', bytes(1), 32 * 1024 * 1024, { flag: 'max-body-bytes' }),
   spec('limits.maxPixels', int(1), 40_000_000, { flag: 'max-pixels' }),
   spec('limits.maxBatchImages', int(1, 1024), 64, { flag: 'max-batch-images' }),
+  spec('state.dir', optional(word('an absolute folder path', /^\//)), undefined, { env: 'XRAYOPS_STATE_DIR', flag: 'state-dir' }),
+  spec('runtime.cacheDir', optional(word('an absolute folder path', /^\//)), undefined, { env: 'XRAYOPS_CACHE_DIR' }),
   spec('client.url', optional(url), undefined, { env: 'XRAYOPS_URL', flag: 'url' }),
   spec('client.gatewayUrl', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_URL', flag: 'gateway' }),
   spec('client.prometheusUrl', optional(url), undefined, { env: 'PROMETHEUS_URL', flag: 'prometheus' }),

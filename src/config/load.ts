@@ -56,6 +56,20 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
   return { config, sources, ...(file ? { file } : {}) }
 }
 
+/**
+ * One setting from the environment alone, through its key's parser: for code that runs before a
+ * command has loaded its configuration (the executable's extraction folder).
+ */
+export function envSetting(key: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const spec = KEYS.find((k) => k.key === key)
+  if (!spec?.env) throw new Error(`${key} has no environment variable`)
+  const raw = env[spec.env]
+  if (raw === undefined || raw.trim() === '') return spec.default
+  const value = spec.parse.parse(raw)
+  if (value === INVALID) throw configError(spec.key, raw, { source: 'env', name: spec.env }, spec.parse.allowed)
+  return value
+}
+
 /** config.yaml's entries as raw values. Unknown keys are errors: they are usually typos. */
 function fileLayer(file: string, entries: FileEntry[]): Raw[] {
   const out: Raw[] = []

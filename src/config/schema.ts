@@ -36,6 +36,14 @@ export interface ServerConfig {
   logging: { level: LogLevel; format: 'json' | 'pretty'; file?: string }
   metrics: { enabled: boolean }
   limits: { maxBodyBytes: number; maxPixels: number; maxBatchImages: number }
+  state: {
+    /** The state folder (SQLite database, model store, tokens); unset: $STATE_DIRECTORY, else $XDG_STATE_HOME/xrayops, else ~/.local/state/xrayops. */
+    dir?: string
+  }
+  runtime: {
+    /** Where the single executable extracts its native libraries; unset: $CACHE_DIRECTORY, $XDG_CACHE_HOME, ~/.cache, then the temp folder. */
+    cacheDir?: string
+  }
   /** Where the CLI's client commands (health, metrics, bench) connect. */
   client: {
     /** The model server (or gateway) to check; unset: http://127.0.0.1:<server.port>. */

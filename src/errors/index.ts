@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'FILE_NOT_FOUND'
   | 'INVALID_FILE'
   | 'UNREACHABLE'
+  | 'SERVICE_FAILED'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -55,6 +56,8 @@ const httpStatus: Record<ErrorCode, number> = {
   FILE_NOT_FOUND: 404,
   INVALID_FILE: 422,
   UNREACHABLE: 502,
+  // A service manager command (systemctl, systemd-sysusers, kubectl) failed or is unavailable.
+  SERVICE_FAILED: 500,
 }
 
 export class XrayError extends Error {

@@ -8,6 +8,8 @@ export interface ComponentHealth {
   status: Status
   detail: string
   ms: number
+  /** The HTTP status it answered with; absent when it did not answer. */
+  http?: number
 }
 
 export interface HealthTargets {
@@ -34,7 +36,7 @@ export function overall(cs: ComponentHealth[]): Status {
 
 const withPath = (base: string, p: string) => (new URL(base).pathname === '/' ? new URL(p, base).href : base)
 
-async function checkServer(name: string, base: string, timeoutMs: number): Promise<ComponentHealth> {
+export async function checkServer(name: string, base: string, timeoutMs: number): Promise<ComponentHealth> {
   const url = withPath(base, '/health')
   const r = await probe(url, timeoutMs)
   if (r.error) return { name, url, status: 'down', detail: `unreachable (${r.error})`, ms: r.ms }
@@ -42,12 +44,12 @@ async function checkServer(name: string, base: string, timeoutMs: number): Promi
   try {
     body = JSON.parse(r.body ?? '')
   } catch {
-    return { name, url, status: 'down', detail: `HTTP ${r.status}, not a health report`, ms: r.ms }
+    return { name, url, status: 'down', detail: `HTTP ${r.status}, not a health report`, ms: r.ms, http: r.status }
   }
   const status: Status = body.status === 'ok' || body.status === 'degraded' ? body.status : 'down'
   const model = body.model ? `${body.model.name} v${body.model.version} on ${body.device?.name}` : `model ${body.checks?.model?.status ?? 'unknown'}`
   const why = body.checks?.model?.error?.message
-  return { name, url, status, detail: `HTTP ${r.status}, ${model}${why ? `: ${why}` : ''}`, ms: r.ms }
+  return { name, url, status, detail: `HTTP ${r.status}, ${model}${why ? `: ${why}` : ''}`, ms: r.ms, http: r.status }
 }
 
 async function checkPrometheus(base: string, timeoutMs: number): Promise<ComponentHealth> {
@@ -55,4 +57,40 @@ async function checkPrometheus(base: string, timeoutMs: number): Promise<Compone
   const r = await probe(url, timeoutMs)
   const status: Status = r.ok ? 'ok' : 'down'
   return { name: 'prometheus', url, status, detail: r.error ? `unreachable (${r.error})` : `HTTP ${r.status}`, ms: r.ms }
+}
+
+export interface WaitReadyOptions {
+  url: string
+  /** Give up after this many seconds. */
+  seconds: number
+  /** Ready as soon as /health answers HTTP at all (the gateway's /health stays down until a colour is live). */
+  answering?: boolean
+  /** Pause between checks, ms (default 500). */
+  intervalMs?: number
+}
+
+export interface WaitReadyResult {
+  ready: boolean
+  /** The last check. */
+  last: ComponentHealth
+  attempts: number
+  waited_s: number
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Polls /health until the server is ready (ok or degraded: both serve predictions), or until
+ * `seconds` have passed. Never throws; an unreachable server is just "not ready yet".
+ */
+export async function waitReady(o: WaitReadyOptions): Promise<WaitReadyResult> {
+  const t0 = Date.now()
+  const deadline = t0 + o.seconds * 1000
+  for (let attempts = 1; ; attempts++) {
+    // Each check gets at least a second, so the last one near the deadline still means something.
+    const last = await checkServer('model server', o.url, Math.min(3000, Math.max(1000, deadline - Date.now())))
+    const ready = o.answering ? last.http !== undefined : last.status !== 'down'
+    if (ready || Date.now() >= deadline) return { ready, last, attempts, waited_s: (Date.now() - t0) / 1000 }
+    await sleep(Math.min(o.intervalMs ?? 500, Math.max(0, deadline - Date.now())))
+  }
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { envSetting } from '../config/load.ts'
 import { XrayError } from '../errors/index.ts'
 
 /** Mount options of the mount holding `dir`, from /proc/self/mountinfo (null when unknown). */
@@ -51,7 +52,8 @@ export function unusableReason(dir: string, privateDir = false): string | null {
 
 const candidates = (): { dir: string; privateDir?: boolean }[] => {
   const env = process.env
-  if (env.XRAYOPS_CACHE_DIR) return [{ dir: path.resolve(env.XRAYOPS_CACHE_DIR) }]
+  const explicit = envSetting('runtime.cacheDir') as string | undefined
+  if (explicit) return [{ dir: explicit }]
   const list: { dir: string; privateDir?: boolean }[] = []
   // systemd's CacheDirectory= (also with DynamicUser=) hands the service its own folder here.
   if (env.CACHE_DIRECTORY && path.isAbsolute(env.CACHE_DIRECTORY.split(':')[0])) list.push({ dir: path.join(env.CACHE_DIRECTORY.split(':')[0], 'xrayops') })

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the generated units under a real systemd on a machine where systemd is not PID 1 (a CI VM,
+# a container with CAP_SYS_ADMIN): boots systemd as PID 1 of new pid/mount/cgroup/net/uts/ipc
+# namespaces, on an overlay of / (nothing is written to the host), in child cgroups of its own.
+# Then: `xrayops systemd install --yes` (sysusers + daemon-reload for real), `systemctl start
+# xrayops-model@blue` (returns once ExecStartPost's health wait says ready), a prediction, and the
+# SystemctlRunner (status, restart, stop, start, a failing unit) against that systemd.
+#   scripts/systemd-smoke/run.sh [EXECUTABLE]     default: dist/xrayops (npm run build)
+# Root only. The namespaces have their own loopback, so the fixed ports cannot collide.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+exe=$(realpath "${1:-dist/xrayops}")
+[ -x "$exe" ] || { echo "no executable at $exe (npm run build)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+work=$(mktemp -d /tmp/xrayops-systemd-smoke.XXXXXX)
+cg=xrayops-smoke-$$
+mkdir -p "$work/root" "$work/t"
+cp "$exe" "$work/xrayops"
+
+cleanup() {
+  # Everything started lives in our cgroups (and dies with the pid namespace's init anyway).
+  for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+    [ -d "$h$cg" ] && find "$h$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+  done
+  sleep 1
+  for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do [ -d "$h$cg" ] && find "$h$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Our own cgroups, which become the new cgroup namespace's root.
+( for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+    [ -f "${h}cgroup.procs" ] || continue
+    mkdir -p "$h$cg"
+    if [ -f "${h}cpuset.cpus" ]; then cat "${h}cpuset.cpus" > "$h$cg/cpuset.cpus"; cat "${h}cpuset.mems" > "$h$cg/cpuset.mems"; fi
+    echo $BASHPID > "$h$cg/cgroup.procs"
+  done
+  exec unshare --mount --pid --cgroup --net --uts --ipc --fork --propagation private \
+    env WORK="$work" scripts/systemd-smoke/boot.sh ) > "$work/boot.log" 2>&1 &
+outer=$!
+for _ in $(seq 100); do init=$(pgrep -P $outer -x systemd || true); [ -n "$init" ] && break; sleep 0.2; done
+[ -n "$init" ] || { cat "$work/boot.log" >&2; exit 1; }
+echo "$init" > "$work/init.pid"
+ns() { nsenter -t "$init" -a -r -w "$@"; }
+for _ in $(seq 100); do [ "$(ns systemctl is-system-running 2>/dev/null)" = running ] && break; sleep 0.2; done
+echo "systemd: $(ns systemctl --version | head -1), $(ns systemctl is-system-running)"
+ns systemctl start systemd-journald.service
+ns sh -c 'cat > /usr/local/bin/xrayops && chmod 755 /usr/local/bin/xrayops' < "$work/xrayops"
+
+echo '--- xrayops systemd install --yes'
+ns /usr/local/bin/xrayops systemd install --yes
+echo '--- systemctl start xrayops-model@blue.service (waits for ExecStartPost)'
+s=$(date +%s.%N)
+ns systemctl start xrayops-model@blue.service || { ns journalctl -u xrayops-model@blue.service --no-pager | tail -20; exit 1; }
+e=$(date +%s.%N)
+echo "started and ready in $(awk "BEGIN{printf \"%.1f\", $e - $s}") s"
+ns systemctl status xrayops-model@blue.service --no-pager | sed -n 1,8p
+echo '--- a prediction on 127.0.0.1:8001'
+nsenter -t "$init" -n curl -sS -X POST -H 'content-type: image/jpeg' \
+  --data-binary @test/fixtures/xray-original/person100_bacteria_475.jpeg http://127.0.0.1:8001/v1/predict | head -c 200; echo
+echo '--- SystemctlRunner'
+ns sh -c "cd '$PWD' && node --import ./bin/register.mjs scripts/systemd-smoke/runner.ts"
+echo '--- live security rating'
+ns systemd-analyze security xrayops-model@blue.service --no-pager | tail -1
