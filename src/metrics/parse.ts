@@ -5,8 +5,11 @@ export interface Sample {
   value: number
 }
 
-const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?(?:[0-9.e+-]+|NaN|\+Inf|-Inf))(?: -?\d+)?$/
+// Values as Prometheus reads them (Go's ParseFloat): prom-client prints `Nan` before a first sample.
+const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?(?:[0-9.e+-]+|[Nn][Aa][Nn]|\+Inf|-Inf))(?: -?\d+)?$/
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/gy
+
+const sampleValue = (v: string) => (v.endsWith('Inf') ? (v[0] === '-' ? -1 : 1) * Number.POSITIVE_INFINITY : Number(v))
 
 /** Parses the Prometheus text exposition format strictly; throws on a line that is not one. */
 export function parsePrometheusText(text: string): Sample[] {
@@ -26,7 +29,7 @@ export function parsePrometheusText(text: string): Sample[] {
       }
       if (end !== m[2].length) throw new Error(`bad labels in ${JSON.stringify(line)}`)
     }
-    out.push({ name: m[1], labels, value: Number(m[3]) })
+    out.push({ name: m[1], labels, value: sampleValue(m[3]) })
   }
   return out
 }
