@@ -16,6 +16,12 @@ export const M = {
   modelInfo: 'xray_model_info', // gauge 1, labels: name, version, sha256, device
   modelReady: 'xray_model_ready', // gauge 0/1
   gpuMemory: 'xray_gpu_memory_bytes', // bytes held by our own GPU buffers
+  // Host metrics (host.ts), read at scrape time: the memory and disk alerts need no node_exporter.
+  hostMemoryTotal: 'xray_host_memory_total_bytes',
+  hostMemoryAvailable: 'xray_host_memory_available_bytes',
+  processResidentMemory: 'xray_process_resident_memory_bytes', // from prom-client's default metrics
+  diskTotal: 'xray_disk_total_bytes', // labels: dir (state | logs), path
+  diskFree: 'xray_disk_free_bytes', // labels: dir, path; bytes an unprivileged process can write
 } as const
 
 /** Latency buckets from 1 ms to 10 s, in seconds. */

@@ -4,6 +4,7 @@ import type { Server } from 'node:http'
 import { serve as listen } from '@hono/node-server'
 import pkg from '../../package.json' with { type: 'json' }
 import type { ServerConfig } from '../config/schema.ts'
+import { defaultHostDirs } from '../metrics/host.ts'
 import { createMetrics } from '../metrics/index.ts'
 import { createApp } from './app.ts'
 import { ServerContext } from './context.ts'
@@ -29,7 +30,7 @@ export interface RunningServer {
 /** Starts the model server: listens at once, loads and warms up the model in the background. */
 export async function startServer(config: ServerConfig, opts: { load?: boolean } = {}): Promise<RunningServer> {
   const logging = setupLogging(config.logging)
-  const metrics = createMetrics()
+  const metrics = createMetrics({ host: { dirs: defaultHostDirs(config.logging.file) } })
   const host = new ModelHost(config, metrics)
   const ctx = new ServerContext(config, host, metrics, pkg.version)
   const app = createApp(ctx, { accessLog: logging.accessLog })
