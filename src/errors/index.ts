@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'MODEL_NOT_READY'
   | 'NOT_FOUND'
   | 'OVERLOADED'
+  | 'TOOL_MISSING'
+  | 'MONITORING_FAILED'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -44,6 +46,8 @@ const httpStatus: Record<ErrorCode, number> = {
   MODEL_NOT_READY: 503,
   NOT_FOUND: 404,
   OVERLOADED: 503,
+  TOOL_MISSING: 500,
+  MONITORING_FAILED: 500,
 }
 
 export class XrayError extends Error {
