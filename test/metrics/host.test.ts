@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, expect, it } from 'vitest'
 import { tempDir } from '../helpers/fixtures.ts'
+import { describeWith, tool } from '../helpers/require.ts'
 import { parsePrometheus, start } from '../helpers/server.ts'
 
 /** df's size and available bytes of the file system holding `dir` (an independent reading). */
@@ -15,7 +16,9 @@ const free = () => {
   return { total: Number(mem[1]), available: Number(mem[6]) }
 }
 
-describe('host metrics on /metrics', () => {
+const procps = { ...tool('free', 'apt-get install procps'), name: 'free and ps' }
+
+describeWith(procps, 'host metrics on /metrics, against free, ps and df', () => {
   const saved = process.env.XRAYOPS_STATE_DIR
   afterEach(() => {
     if (saved === undefined) delete process.env.XRAYOPS_STATE_DIR
