@@ -26,7 +26,6 @@ export interface Settings {
   email?: { to?: string; smarthost?: string; from?: string }
   scrapeInterval?: string
   evaluationInterval?: string
-  alertFor?: string
 }
 
 export const DEFAULT_PORTS = { prometheus: 9090, alertmanager: 9093 } as const

@@ -71,7 +71,7 @@ export function renderPrometheus(o: RenderOptions, p: MonitoringPaths['prometheu
 
   // Rules: the shipped set exactly (a rule file removed from it is removed here too).
   fs.mkdirSync(p.rules, { recursive: true })
-  const shipped = fs.readdirSync(path.join(o.configDir, 'rules')).filter((f) => /\.ya?ml$/.test(f))
+  const shipped = fs.existsSync(path.join(o.configDir, 'rules')) ? fs.readdirSync(path.join(o.configDir, 'rules')).filter((f) => /\.ya?ml$/.test(f)) : []
   for (const f of fs.readdirSync(p.rules)) if (!shipped.includes(f)) fs.rmSync(path.join(p.rules, f))
   for (const f of shipped) {
     const rules = readYaml(path.join(o.configDir, 'rules', f))
@@ -84,7 +84,8 @@ export function renderPrometheus(o: RenderOptions, p: MonitoringPaths['prometheu
   // Targets: kept as edited in the running copy, unless given (Prometheus re-reads them itself).
   fs.mkdirSync(p.targets, { recursive: true })
   const given: Record<string, Target[] | undefined> = { 'model-servers.json': o.modelServers, 'gateway.json': o.gateways }
-  for (const f of fs.readdirSync(path.join(o.configDir, 'targets')).filter((n) => n.endsWith('.json'))) {
+  const shippedTargets = fs.existsSync(path.join(o.configDir, 'targets')) ? fs.readdirSync(path.join(o.configDir, 'targets')) : []
+  for (const f of shippedTargets.filter((n) => n.endsWith('.json'))) {
     const list = given[f]
     if (list) writeAtomic(path.join(p.targets, f), targetsJson(list))
     else if (!fs.existsSync(path.join(p.targets, f))) writeAtomic(path.join(p.targets, f), fs.readFileSync(path.join(o.configDir, 'targets', f), 'utf8'))

@@ -60,7 +60,6 @@ export async function monitoringUp(o: UpOptions): Promise<UpResult> {
       email: { ...prev?.settings?.email, ...definedOnly(o.email ?? {}) },
       scrapeInterval: o.scrapeInterval ?? prev?.settings?.scrapeInterval,
       evaluationInterval: o.evaluationInterval ?? prev?.settings?.evaluationInterval,
-      alertFor: o.alertFor ?? prev?.settings?.alertFor,
     },
     startedAt: new Date().toISOString(),
   }
@@ -68,9 +67,22 @@ export async function monitoringUp(o: UpOptions): Promise<UpResult> {
   if (prev && (prev.mode !== rec.mode || prev.host !== rec.host || prev.prometheusPort !== rec.prometheusPort || prev.alertmanagerPort !== rec.alertmanagerPort))
     await stopServices(paths, prev)
 
-  const render: RenderOptions = { ...rec.settings, modelServers: o.modelServers, gateways: o.gateways, configDir: rec.configDir, host: rec.host, prometheusPort: rec.prometheusPort, alertmanagerPort: rec.alertmanagerPort }
-  renderPrometheus(render, paths.prometheus)
-  renderAlertmanager(render, paths.alertmanager)
+  const render: RenderOptions = {
+    ...rec.settings,
+    alertFor: o.alertFor, // tests and demonstrations only: never remembered
+    modelServers: o.modelServers,
+    gateways: o.gateways,
+    configDir: rec.configDir,
+    host: rec.host,
+    prometheusPort: rec.prometheusPort,
+    alertmanagerPort: rec.alertmanagerPort,
+  }
+  try {
+    renderPrometheus(render, paths.prometheus)
+    renderAlertmanager(render, paths.alertmanager)
+  } catch (e) {
+    throw new XrayError('CONFIG_INVALID', `the monitoring files in ${rec.configDir}: ${(e as Error).message}`)
+  }
   await checkRunningCopy(paths)
 
   const runner = runnerFor(rec.mode)

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { monitoringPaths } from '../../src/monitoring/files.ts'
 import { tempDir } from '../helpers/fixtures.ts'
 import { bin, freePort } from '../helpers/process.ts'
 import { describeWith } from '../helpers/require.ts'
-import { alertmanager, prometheus, running } from './helpers.ts'
+import { alertmanager, monitoringDir, prometheus, running } from './helpers.ts'
 
 /** `xrayops ARGS` with stdin not a terminal; resolves with the exit code and output. */
 const xrayops = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -86,6 +86,23 @@ describeWith(both, 'xrayops monitoring up | status | down with the real programs
     } finally {
       await xrayops(['monitoring', 'down', ...place, '--yes'])
     }
+  })
+
+  it('says which file is wrong in a --config-dir, and starts nothing', async () => {
+    const stateDir = tempDir('confdir')
+    const missing = await xrayops(['monitoring', 'up', '--state-dir', stateDir, '--mode', 'process', '--config-dir', path.join(stateDir, 'nowhere')])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/CONFIG_INVALID: the monitoring files in .*nowhere: .*prometheus\.yml/)
+    // A rule promtool refuses: the message is promtool's, naming the file and the problem.
+    const site = path.join(stateDir, 'site')
+    mkdirSync(path.join(site, 'rules'), { recursive: true })
+    for (const f of ['prometheus.yml', 'alertmanager.yml']) writeFileSync(path.join(site, f), readFileSync(path.join(monitoringDir, f)))
+    writeFileSync(path.join(site, 'rules', 'broken.yml'), 'groups:\n  - name: x\n    rules:\n      - alert: Broken\n        expr: rate(xray_http_requests_total[5m]\n')
+    const broken = await xrayops(['monitoring', 'up', '--state-dir', stateDir, '--mode', 'process', '--config-dir', site, '--prometheus-port', String(await freePort()), '--alertmanager-port', String(await freePort())])
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toContain('MONITORING_FAILED: promtool check config')
+    expect(broken.stderr).toMatch(/broken\.yml.*unclosed left parenthesis/)
+    expect(existsSync(monitoringPaths(stateDir).prometheus.pid)).toBe(false)
   })
 
   it('down leaves alone a process whose pid a stale pid file names', async () => {
