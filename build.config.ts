@@ -56,6 +56,12 @@ export default {
     { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.onnx', to: 'models/' },
     { group: 'models', from: 'models/MODEL_CARD.md', to: 'models/' },
     { group: 'models', from: 'models/warmup/*', to: 'models/warmup/', many: true },
+    // `xrayops monitoring up` runs Prometheus and Alertmanager with these (src/monitoring/files.ts).
+    { group: 'monitoring', from: 'monitoring/prometheus.yml', to: 'monitoring/' },
+    { group: 'monitoring', from: 'monitoring/alertmanager.yml', to: 'monitoring/' },
+    { group: 'monitoring', from: 'monitoring/rules/*.yml', to: 'monitoring/rules/', many: true },
+    { group: 'monitoring', from: 'monitoring/targets/*.json', to: 'monitoring/targets/', many: true },
+    { group: 'monitoring', from: 'monitoring/grafana/*.json', to: 'monitoring/grafana/', many: true },
   ],
 
   /**

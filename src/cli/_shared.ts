@@ -51,6 +51,14 @@ export class UsageError extends CLIError {
 
 export const usageError = (message: string): Error => new UsageError(message)
 
+/** An integer flag in [min, max] (undefined when not given), or a usage error naming the flag. */
+export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw usageError(`--${name} ${value}: expected an integer from ${min} to ${max}`)
+  return n
+}
+
 /** A positive number from a flag, or a usage error naming it. */
 export function numberArg(args: Record<string, unknown>, name: string, check: (n: number) => boolean = (n) => n > 0, what = 'a positive number'): number {
   const n = Number(args[name])

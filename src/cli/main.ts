@@ -13,6 +13,7 @@ export const main = defineCommand({
     version: () => import('./commands/version.ts').then((r) => r.default),
     systemd: () => import('./commands/systemd/index.ts').then((r) => r.default),
     k8s: () => import('./commands/k8s/index.ts').then((r) => r.default),
+    monitoring: () => import('./commands/monitoring/index.ts').then((r) => r.default),
   },
 })
 

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'INVALID_FILE'
   | 'UNREACHABLE'
   | 'SERVICE_FAILED'
+  | 'TOOL_MISSING'
+  | 'MONITORING_FAILED'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -58,6 +60,8 @@ const httpStatus: Record<ErrorCode, number> = {
   UNREACHABLE: 502,
   // A service manager command (systemctl, systemd-sysusers, kubectl) failed or is unavailable.
   SERVICE_FAILED: 500,
+  TOOL_MISSING: 500,
+  MONITORING_FAILED: 500,
 }
 
 export class XrayError extends Error {

@@ -1,12 +1,19 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { registerHostMetrics, type HostMetricsOptions } from './host.ts'
 import { BATCH_BUCKETS, LATENCY_BUCKETS, M } from './names.ts'
 
 export { M } from './names.ts'
 
+export interface MetricsOptions {
+  /** Host memory and the disks of these folders (host.ts); none when absent. */
+  host?: HostMetricsOptions
+}
+
 /** The model server's metrics, on a registry of their own. */
-export function createMetrics() {
+export function createMetrics(opts: MetricsOptions = {}) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'xray_' })
+  if (opts.host) registerHostMetrics(registry, opts.host)
   const registers = [registry]
   const seconds = (name: string, help: string, labelNames: string[] = []) =>
     new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers })

@@ -16,6 +16,29 @@ export const M = {
   modelInfo: 'xray_model_info', // gauge 1, labels: name, version, sha256, device
   modelReady: 'xray_model_ready', // gauge 0/1
   gpuMemory: 'xray_gpu_memory_bytes', // bytes held by our own GPU buffers
+  // Host metrics (host.ts), read at scrape time: the memory and disk alerts need no node_exporter.
+  hostMemoryTotal: 'xray_host_memory_total_bytes',
+  hostMemoryAvailable: 'xray_host_memory_available_bytes',
+  processResidentMemory: 'xray_process_resident_memory_bytes', // from prom-client's default metrics
+  diskTotal: 'xray_disk_total_bytes', // labels: dir (state | logs), path
+  diskFree: 'xray_disk_free_bytes', // labels: dir, path; bytes an unprivileged process can write
+  // Radiologists' feedback over a sliding window of labelled predictions (monitoring/rules use these).
+  feedbackAccuracy: 'xray_feedback_accuracy', // gauge 0..1
+  feedbackSensitivity: 'xray_feedback_sensitivity', // gauge 0..1
+  feedbackSpecificity: 'xray_feedback_specificity', // gauge 0..1
+  feedbackWindowLabelled: 'xray_feedback_window_labelled', // gauge: labelled predictions in the window
+  feedback: 'xray_feedback_total', // counter, labels: true_label
+  // Drift of recent inputs against the training profile.
+  driftPsi: 'xray_drift_psi', // gauge, labels: feature
+  driftKs: 'xray_drift_ks', // gauge, labels: feature
+  driftDetected: 'xray_drift_detected', // gauge 0/1
+  // Audit trail.
+  auditDropped: 'xray_audit_dropped_total', // counter, labels: reason
+  auditQueueDepth: 'xray_audit_queue_depth', // gauge
+  // API gateway.
+  gatewayRequests: 'xray_gateway_requests_total', // counter, labels: route, status, colour
+  gatewayRequestDuration: 'xray_gateway_request_duration_seconds', // histogram
+  gatewayUpstreamUp: 'xray_gateway_upstream_up', // gauge 0/1, labels: colour
 } as const
 
 /** Latency buckets from 1 ms to 10 s, in seconds. */

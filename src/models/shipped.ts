@@ -1,6 +1,5 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { extractGroup, isSingleExecutable } from '../runtime/embedded.ts'
+import { shippedDir } from '../runtime/shipped.ts'
 
 /** Group of the shipped model's files in the single executable (build.config.ts). */
 export const MODELS_GROUP = 'models'
@@ -8,11 +7,5 @@ export const MODELS_GROUP = 'models'
 /** The shipped model's base name under models/. */
 export const SHIPPED_MODEL = 'pneumonia-efficientnet_b0-v1'
 
-/**
- * The shipped model's manifest: in the checkout's models/, or, in the single executable, in the
- * cache folder it is extracted to on first use (only when a model is actually loaded).
- */
-export function shippedModelManifest(): string {
-  const root = isSingleExecutable() ? extractGroup(MODELS_GROUP) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-  return path.join(root, 'models', `${SHIPPED_MODEL}.json`)
-}
+/** The shipped model's manifest; in the single executable it is extracted only when this is called. */
+export const shippedModelManifest = (): string => path.join(shippedDir(MODELS_GROUP, 'models'), `${SHIPPED_MODEL}.json`)

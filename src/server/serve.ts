@@ -5,6 +5,8 @@ import { serve as listen } from '@hono/node-server'
 import pkg from '../../package.json' with { type: 'json' }
 import type { ServerConfig } from '../config/schema.ts'
 import type { ServiceOptions } from '../inference/service.ts'
+import { defaultHostDirs } from '../metrics/host.ts'
+import { resolveStateDir } from '../runtime/state-dir.ts'
 import { createMetrics } from '../metrics/index.ts'
 import { createApp } from './app.ts'
 import { ServerContext } from './context.ts'
@@ -37,7 +39,7 @@ export interface ServerOptions {
 /** The model server's app and state, without a listener: what `startServer` serves (and tests call). */
 export function createModelServer(config: ServerConfig, opts: ServerOptions = {}) {
   const logging = setupLogging(config.logging)
-  const metrics = createMetrics()
+  const metrics = createMetrics({ host: { dirs: defaultHostDirs(config.logging.file, resolveStateDir(config.state.dir)) } })
   const host = new ModelHost(config, metrics, opts.service)
   const ctx = new ServerContext(config, host, metrics, pkg.version)
   const app = createApp(ctx, { accessLog: logging.accessLog })

@@ -21,6 +21,10 @@ describe('build.config.ts', () => {
     expect(path.posix.dirname(at(/libonnxruntime/))).toBe(path.posix.dirname(at(/onnxruntime_binding/)))
     expect(path.posix.normalize(`${path.posix.dirname(at(/sharp-linux-x64-/))}/../../sharp-libvips-linux-x64/lib`)).toBe(path.posix.dirname(at(/libvips-cpp/)))
     expect(assets.some((a) => a.path === 'models/pneumonia-efficientnet_b0-v1.onnx')).toBe(true)
+    // monitoring up reads the same layout as the checkout's monitoring/ folder
+    const monitoring = assets.filter((a) => a.group === 'monitoring').map((a) => a.path)
+    for (const f of ['monitoring/prometheus.yml', 'monitoring/alertmanager.yml', 'monitoring/rules/model-server.yml', 'monitoring/targets/model-servers.json', 'monitoring/grafana/xrayops.json'])
+      expect(monitoring).toContain(f)
   })
 
   it('has patches that each match the installed packages exactly once', () => {

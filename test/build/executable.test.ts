@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { fixture } from '../helpers/fixtures.ts'
 import { freePort, waitFor200 } from '../helpers/process.ts'
-import { available } from '../helpers/require.ts'
+import { available, hasCommand } from '../helpers/require.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 // Built into a folder of the test's own, so `npm test` never replaces a developer's dist/xrayops.
@@ -22,6 +22,12 @@ const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xrayops-build-'))
 const built = path.join(outDir, 'xrayops')
 const lavapipe = path.join(repo, '.cache', 'lavapipe', 'lvp_icd.json')
 const tsx = path.join(repo, 'node_modules', '.bin', 'tsx')
+
+const monitoringPrograms = {
+  name: 'prometheus + prometheus-alertmanager',
+  present: hasCommand('prometheus') && hasCommand('prometheus-alertmanager'),
+  install: 'apt-get install prometheus prometheus-alertmanager',
+}
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 
@@ -167,6 +173,23 @@ describe('dist/xrayops', () => {
     } finally {
       child.kill('SIGTERM')
       await exited
+    }
+  })
+
+  it.skipIf(!available(monitoringPrograms))('runs Prometheus and Alertmanager with its embedded monitoring files (monitoring up, status, down)', async () => {
+    const place = ['--state-dir', path.join(dir, 'state')]
+    const [pp, ap] = [await freePort(), await freePort()]
+    try {
+      const up = await xrayops(['monitoring', 'up', ...place, '--mode', 'process', '--prometheus-port', String(pp), '--alertmanager-port', String(ap), '--model-servers', 'none', '--gateways', 'none'])
+      expect(up.code, up.stdout + up.stderr).toBe(0)
+      const config = path.join(dir, 'state', 'monitoring', 'prometheus', 'prometheus.yml')
+      expect(fs.readFileSync(config, 'utf8')).toContain(`127.0.0.1:${pp}`)
+      const status = await xrayops(['monitoring', 'status', ...place])
+      expect(status.code, status.stdout + status.stderr).toBe(0)
+      expect(status.stdout).toMatch(/rules: 13 alerts in 5 groups/)
+    } finally {
+      const down = await xrayops(['monitoring', 'down', ...place, '--yes'])
+      expect(down.stdout).toMatch(/stopped\s+alertmanager\nstopped\s+prometheus/)
     }
   })
 

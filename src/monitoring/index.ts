@@ -1,0 +1,5 @@
+export { monitoringDown } from './down.ts'
+export { monitoringPaths, shippedMonitoringDir } from './files.ts'
+export type { Target } from './render.ts'
+export { formatStatus, monitoringStatus, type MonitoringStatus } from './status.ts'
+export { monitoringUp, type UpOptions, type UpResult } from './up.ts'
