@@ -11,6 +11,7 @@ export const main = defineCommand({
     metrics: () => import('./commands/metrics.ts').then((r) => r.default),
     bench: () => import('./commands/bench.ts').then((r) => r.default),
     version: () => import('./commands/version.ts').then((r) => r.default),
+    registry: () => import('./commands/registry/index.ts').then((r) => r.default),
   },
 })
 
