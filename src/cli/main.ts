@@ -12,6 +12,7 @@ export const main = defineCommand({
     bench: () => import('./commands/bench.ts').then((r) => r.default),
     version: () => import('./commands/version.ts').then((r) => r.default),
     registry: () => import('./commands/registry/index.ts').then((r) => r.default),
+    token: () => import('./commands/token/index.ts').then((r) => r.default),
   },
 })
 
