@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ModelManifest } from '../models/manifest.ts'
-import { removeAbandonedTemps, writeFileDurable } from '../state/durable.ts'
+import { fsyncDir, removeAbandonedTemps, writeFileDurable } from '../state/durable.ts'
 
 export const WARMUP_DIR = 'warmup'
 
@@ -36,7 +36,10 @@ export class ModelStore {
   putWarmup(name: string, bytes: Uint8Array): string {
     const rel = `${WARMUP_DIR}/${path.basename(name)}`
     const file = path.join(this.dir, rel)
-    fs.mkdirSync(path.dirname(file), { recursive: true })
+    if (!fs.existsSync(path.dirname(file))) {
+      fs.mkdirSync(path.dirname(file), { recursive: true })
+      fsyncDir(this.dir)
+    }
     if (!this.holds(file, sha256(bytes))) writeFileDurable(file, bytes, 0o444)
     return rel
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { statePaths } from './dir.ts'
+import { fsyncDir } from './durable.ts'
 import { migrate } from './migrate.ts'
 import { migrations } from './migrations/index.ts'
 import { openSqlite, type Db } from './sqlite.ts'
@@ -16,7 +17,10 @@ export interface State {
  */
 export async function openState(dir: string, opts: { busyTimeoutMs?: number } = {}): Promise<State> {
   const paths = statePaths(dir)
-  fs.mkdirSync(paths.models, { recursive: true })
+  if (!fs.existsSync(paths.models)) {
+    fs.mkdirSync(paths.models, { recursive: true })
+    fsyncDir(dir) // the new folder's entry is on disk before anything is stored in it
+  }
   const db = await openSqlite(paths.db, opts.busyTimeoutMs)
   try {
     migrate(db, migrations, paths.db)

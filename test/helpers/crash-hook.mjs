@@ -27,7 +27,9 @@ if (point === 'before-rename' || point === 'after-rename') {
     return r
   }
 } else if (point === 'sql') {
-  const Database = createRequire(import.meta.url)('better-sqlite3')
+  // The driver src/state/sqlite-drivers.ts picks: node:sqlite on Node >= 24, else better-sqlite3.
+  const builtin = Number(process.versions.node.split('.')[0]) >= 24 ? process.getBuiltinModule('node:sqlite') : undefined
+  const Database = builtin ? builtin.DatabaseSync : createRequire(import.meta.url)('better-sqlite3')
   const db = new Database(':memory:')
   const Statement = Object.getPrototypeOf(db.prepare('SELECT 1'))
   db.close()
@@ -35,7 +37,8 @@ if (point === 'before-rename' || point === 'after-rename') {
     const original = Statement[method]
     Statement[method] = function (...args) {
       const r = original.apply(this, args)
-      if (re.test(this.source)) pause(this.source.replace(/\s+/g, ' ').slice(0, 80))
+      const source = builtin ? this.sourceSQL : this.source
+      if (re.test(source)) pause(source.replace(/\s+/g, ' ').slice(0, 80))
       return r
     }
   }

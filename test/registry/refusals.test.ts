@@ -128,4 +128,14 @@ describeWith(sqlite3Cli, 'the registry refuses', () => {
       expect(r.stderr).toMatch(/give --older-than DURATION or --version VERSION|is not a duration/)
     }
   })
+
+  it('the second of two registrations of one version racing each other', async () => {
+    const a = derivedModel(path.join(dir, 'race-a.onnx'), [0, 0.2])
+    const b = derivedModel(path.join(dir, 'race-b.onnx'), [0, 0.3])
+    const [ra, rb] = await Promise.all([register('pneumonia', '5.0.0', a), register('pneumonia', '5.0.0', b)])
+    expect([ra.code, rb.code].sort()).toEqual([0, 1])
+    expect((ra.code ? ra : rb).stderr).toMatch(/DUPLICATE_MODEL: pneumonia@5\.0\.0 is already registered/)
+    expect(sql(db, "SELECT version FROM models WHERE version = '5.0.0'")).toEqual([['5.0.0']])
+    expect(sqlValue(db, "SELECT count(*) FROM events WHERE subject = 'pneumonia@5.0.0'")).toBe('1')
+  })
 })
