@@ -60,14 +60,14 @@ export function planArchive(reg: Registry, sel: ArchiveSelection, now = new Date
 export function applyArchive(reg: Registry, plan: ArchivePlan, actor: string, reason: string): ModelRecord[] {
   const db = reg.state.db
   return db.transaction(() => {
-      const keep = reasonsToKeep(reg, plan.archive)
-      const at = new Date().toISOString()
-      for (const r of plan.archive) {
-        const why = keep.get(r.id)
-        if (why) throw new XrayError('MODEL_IN_USE', `${label(r)} cannot be archived: ${why}`)
-        const changed = db.prepare("UPDATE models SET status = 'archived', archived_at = ? WHERE id = ? AND status = 'registered'").run(at, r.id).changes
-        if (changed) appendEvent(db, { actor, action: 'model.archive', subject: label(r), reason, details: { sha256: r.sha256, registeredAt: r.registeredAt } }, new Date(at))
-      }
-      return plan.archive.map((r) => reg.byId(r.id))
-    })
+    const keep = reasonsToKeep(reg, plan.archive)
+    const at = new Date().toISOString()
+    for (const r of plan.archive) {
+      const why = keep.get(r.id)
+      if (why) throw new XrayError('MODEL_IN_USE', `${label(r)} cannot be archived: ${why}`)
+      const changed = db.prepare("UPDATE models SET status = 'archived', archived_at = ? WHERE id = ? AND status = 'registered'").run(at, r.id).changes
+      if (changed) appendEvent(db, { actor, action: 'model.archive', subject: label(r), reason, details: { sha256: r.sha256, registeredAt: r.registeredAt } }, new Date(at))
+    }
+    return plan.archive.map((r) => reg.byId(r.id))
+  })
 }

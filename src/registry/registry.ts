@@ -60,24 +60,24 @@ export class Registry {
     const at = new Date().toISOString()
     const manifest = buildManifest({ name, version, sha256: r.sha256, bytes: r.bytes.length, checked: r.checked, template: r.template, warmupFile, accuracy: r.accuracy, notes: r.notes, at, by: r.actor })
     const id = this.db.transaction(() => {
-        // Checked again under the write lock: another process may have registered meanwhile.
-        this.refuseDuplicates(name, version, r.sha256)
-        this.store.putManifest(r.sha256, manifest)
-        const row = this.db
-          .prepare(
-            `INSERT INTO models (name, version, sha256, bytes, architecture, accuracy, notes, warmup_score, registered_at, registered_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(name, version, r.sha256, r.bytes.length, r.checked.architecture, r.accuracy ?? null, r.notes ?? null, manifest.warmup!.score, at, r.actor)
-        appendEvent(this.db, {
-          actor: r.actor,
-          action: 'model.register',
-          subject: `${name}@${version}`,
-          reason: r.reason ?? r.notes ?? null,
-          details: { sha256: r.sha256, architecture: r.checked.architecture, accuracy: r.accuracy ?? null, warmupScore: manifest.warmup!.score },
-        }, new Date(at))
-        return Number(row.lastInsertRowid)
-      })
+      // Checked again under the write lock: another process may have registered meanwhile.
+      this.refuseDuplicates(name, version, r.sha256)
+      this.store.putManifest(r.sha256, manifest)
+      const row = this.db
+        .prepare(
+          `INSERT INTO models (name, version, sha256, bytes, architecture, accuracy, notes, warmup_score, registered_at, registered_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(name, version, r.sha256, r.bytes.length, r.checked.architecture, r.accuracy ?? null, r.notes ?? null, manifest.warmup!.score, at, r.actor)
+      appendEvent(this.db, {
+        actor: r.actor,
+        action: 'model.register',
+        subject: `${name}@${version}`,
+        reason: r.reason ?? r.notes ?? null,
+        details: { sha256: r.sha256, architecture: r.checked.architecture, accuracy: r.accuracy ?? null, warmupScore: manifest.warmup!.score },
+      }, new Date(at))
+      return Number(row.lastInsertRowid)
+    })
     return this.byId(id)
   }
 
