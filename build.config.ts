@@ -26,7 +26,12 @@ export default {
      * Packages whose CommonJS build is bundled instead of the ESM one: sharp's ESM build loads its
      * addon through createRequire(import.meta.url), which a bundle cannot follow.
      */
-    alias: { sharp: './node_modules/sharp/dist/index.cjs' },
+    alias: {
+      sharp: './node_modules/sharp/dist/index.cjs',
+      // The executable's Node has SQLite built in (node:sqlite, src/state/sqlite.ts): the addon
+      // that a checkout on Node 20 needs is left out.
+      'better-sqlite3': './scripts/build/no-better-sqlite3.cjs',
+    },
     /** Text files imported as strings. */
     textLoaders: ['.wgsl'],
   },

@@ -14,6 +14,8 @@ export const main = defineCommand({
     systemd: () => import('./commands/systemd/index.ts').then((r) => r.default),
     k8s: () => import('./commands/k8s/index.ts').then((r) => r.default),
     monitoring: () => import('./commands/monitoring/index.ts').then((r) => r.default),
+    registry: () => import('./commands/registry/index.ts').then((r) => r.default),
+    token: () => import('./commands/token/index.ts').then((r) => r.default),
   },
 })
 

@@ -67,7 +67,7 @@ export function envSetting(key: string, env: NodeJS.ProcessEnv = process.env): u
   if (raw === undefined || raw.trim() === '') return spec.default
   const value = spec.parse.parse(raw)
   if (value === INVALID) throw configError(spec.key, raw, { source: 'env', name: spec.env }, spec.parse.allowed)
-  return value
+  return spec.path && typeof value === 'string' ? path.resolve(value) : value
 }
 
 /** config.yaml's entries as raw values. Unknown keys are errors: they are usually typos. */

@@ -15,7 +15,7 @@ export interface HostMetricsOptions {
 }
 
 /** The default folders: the state folder, and the log file's folder when logs go to a file. */
-export const defaultHostDirs = (logFile?: string, stateDir = resolveStateDir()): Record<string, string> => ({
+export const defaultHostDirs = (logFile?: string, stateDir = resolveStateDir().dir): Record<string, string> => ({
   state: stateDir,
   ...(logFile ? { logs: path.dirname(path.resolve(logFile)) } : {}),
 })

@@ -23,6 +23,12 @@ export const loadOrtNode = async (): Promise<typeof import('onnxruntime-node')> 
   return mod.default ?? mod
 }
 
+/** better-sqlite3, the SQLite driver on Node versions without a usable node:sqlite (src/state/sqlite.ts). */
+export const loadBetterSqlite3 = async (): Promise<typeof import('better-sqlite3')> => {
+  const mod = (await import('better-sqlite3')) as unknown as { default?: typeof import('better-sqlite3') } & typeof import('better-sqlite3')
+  return mod.default ?? mod
+}
+
 type Sharp = typeof import('sharp').default
 let sharp: Promise<Sharp> | undefined
 

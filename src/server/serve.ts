@@ -39,7 +39,7 @@ export interface ServerOptions {
 /** The model server's app and state, without a listener: what `startServer` serves (and tests call). */
 export function createModelServer(config: ServerConfig, opts: ServerOptions = {}) {
   const logging = setupLogging(config.logging)
-  const metrics = createMetrics({ host: { dirs: defaultHostDirs(config.logging.file, resolveStateDir(config.state.dir)) } })
+  const metrics = createMetrics({ host: { dirs: defaultHostDirs(config.logging.file, resolveStateDir({ dir: config.state.dir }).dir) } })
   const host = new ModelHost(config, metrics, opts.service)
   const ctx = new ServerContext(config, host, metrics, pkg.version)
   const app = createApp(ctx, { accessLog: logging.accessLog })

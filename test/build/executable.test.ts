@@ -14,7 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { fixture } from '../helpers/fixtures.ts'
 import { freePort, waitFor200 } from '../helpers/process.ts'
+import { TokenVerifier } from '../../src/auth/index.ts'
+import { xrayops as checkout } from '../helpers/cli.ts'
+import { shippedModel, shippedWarmupScore } from '../helpers/models.ts'
 import { available, hasCommand } from '../helpers/require.ts'
+import { sql, sqlite3Cli, sqlValue } from '../helpers/sqlite.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 // Built into a folder of the test's own, so `npm test` never replaces a developer's dist/xrayops.
@@ -191,6 +195,30 @@ describe('dist/xrayops', () => {
       const down = await xrayops(['monitoring', 'down', ...place, '--yes'])
       expect(down.stdout).toMatch(/stopped\s+alertmanager\nstopped\s+prometheus/)
     }
+  })
+
+  it.skipIf(!available(sqlite3Cli))('keeps its state in the SQLite built into its Node, readable by a checkout on Node 20', async () => {
+    const state = path.join(dir, 'state')
+    const empty = await xrayops(['registry', 'list', '--state-dir', state])
+    expect(empty.code, empty.stderr).toBe(0)
+    expect(empty.stdout).toMatch(/no registered models in/)
+    fs.copyFileSync(shippedModel, path.join(dir, 'model.onnx'))
+    const reg = await xrayops(['registry', 'register', '--name', 'pneumonia', '--version', 'v1.0.0', '--path', 'model.onnx', '--json', '--state-dir', state])
+    expect(reg.code, reg.stderr).toBe(0)
+    expect(JSON.parse(reg.stdout).warmupScore).toBeCloseTo(shippedWarmupScore, 4)
+    const tok = await xrayops(['token', 'create', '--name', 'ci', '--scope', 'admin', '--state-dir', state])
+    expect(tok.code, tok.stderr).toBe(0)
+    expect(new TokenVerifier(path.join(state, 'tokens.json')).verify(tok.stdout.trim(), 'admin')).toMatchObject({ ok: true, name: 'ci' })
+    const db = path.join(state, 'xrayops.db')
+    expect(sqlValue(db, 'PRAGMA journal_mode')).toBe('wal')
+    expect(sql(db, 'SELECT action, subject FROM events ORDER BY id')).toEqual([['model.register', 'pneumonia@1.0.0'], ['token.create', 'ci']])
+    // The checkout (better-sqlite3 on Node 20) reads and writes the same database.
+    const list = await checkout(['registry', 'list', '--state-dir', state])
+    expect(list.stdout).toMatch(/^pneumonia\s+1\.0\.0\s+registered\s+efficientnet_b0/m)
+    const archived = await checkout(['registry', 'archive', '--version', '1.0.0', '--yes', '--state-dir', state])
+    expect(archived.stderr).toMatch(/MODEL_IN_USE: pneumonia@1\.0\.0 cannot be archived: it is the last registered version/)
+    const hist = await xrayops(['registry', 'history', '--all', '--state-dir', state])
+    expect(hist.stdout).toMatch(/token\.create\s+ci/)
   })
 
   it('is reproducible: a second build, elsewhere and without the compression cache, is byte-identical', () => {

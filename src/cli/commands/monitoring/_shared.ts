@@ -13,7 +13,7 @@ export const placeArgs = {
 
 /** Where monitoring lives: `<state.dir>/monitoring` (the state folder from the configuration), and its ports. */
 export const place = async (args: { 'state-dir'?: string; config?: string; host?: string; 'prometheus-port'?: string; 'alertmanager-port'?: string }) => ({
-  stateDir: resolveStateDir((await commandConfig(args)).config.state.dir),
+  stateDir: resolveStateDir({ dir: (await commandConfig(args)).config.state.dir }).dir,
   host: args.host,
   prometheusPort: intFlag('prometheus-port', args['prometheus-port'], 1, 65535),
   alertmanagerPort: intFlag('alertmanager-port', args['alertmanager-port'], 1, 65535),
