@@ -9,7 +9,14 @@ export interface DecodeLimits {
   minSide: number
   /** Largest side accepted, in pixels (bounds the work and memory of a resize, and GPU dispatch sizes). */
   maxSide: number
+  /**
+   * Time a compressed DICOM frame of up to 4 megapixels may take to decode (proportionally more
+   * above), in ms; a codec still running then is stopped and the image refused. Default 10 s.
+   */
+  codecTimeoutMs?: number
 }
+
+export const DEFAULT_CODEC_TIMEOUT_MS = 10_000
 
 export const defaultDecodeLimits: DecodeLimits = { maxBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, minSide: 16, maxSide: 16384 }
 

@@ -152,6 +152,8 @@ export interface DicomSpec {
   /** Native pixel bytes (already in the file's byte order), or compressed fragments. */
   pixels?: Uint8Array | { fragments: Uint8Array[] }
   pixelVR?: 'OB' | 'OW'
+  /** Already encoded elements, written after `elements` (for structures the encoder above would recurse too deep on). */
+  raw?: Uint8Array
 }
 
 /** A complete Part 10 file. */
@@ -170,7 +172,8 @@ export function writeDicom(spec: DicomSpec): Uint8Array {
   const groupLength = encodeElements([{ tag: 0x00020000, vr: 'UL', value: [meta.length] }], true, true)
   const le = ts !== TS.explicitBE
   const explicit = ts !== TS.implicitLE
-  const body = encodeElements(spec.elements, le, explicit)
+  const encoded = encodeElements(spec.elements, le, explicit)
+  const body = spec.raw ? new Uint8Array(Buffer.concat([encoded, spec.raw])) : encoded
   let pixel: Uint8Array = new Uint8Array(0)
   if (spec.pixels instanceof Uint8Array) pixel = encodeElements([{ tag: 0x7fe00010, vr: spec.pixelVR ?? 'OW', value: spec.pixels }], le, explicit)
   else if (spec.pixels) {

@@ -8,6 +8,8 @@ import { num, text, u16 } from './values.ts'
 
 export type Photometric = 'MONOCHROME1' | 'MONOCHROME2' | 'RGB' | 'YBR_FULL' | 'YBR_FULL_422' | 'YBR_ICT' | 'YBR_RCT'
 const photometrics = new Set<string>(['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_ICT', 'YBR_RCT'])
+/** Defined terms not decoded here: named in the refusal (any other text is not repeated). */
+const otherPhotometrics = new Set<string>(['PALETTE COLOR', 'YBR_PARTIAL_422', 'YBR_PARTIAL_420', 'ARGB', 'CMYK', 'HSV', 'XYB'])
 
 export interface ImageAttributes {
   rows: number
@@ -57,7 +59,7 @@ export function readImageAttributes(ds: DataSet): ImageAttributes {
   if (spp !== 1 && spp !== 3) throw unsupportedDicom(`${spp} samples per pixel; 1 (grayscale) or 3 (colour) are decoded`)
   const photometricText = text(ds, TAG.photometric)?.toUpperCase() ?? (spp === 1 ? 'MONOCHROME2' : 'RGB')
   if (!photometrics.has(photometricText)) {
-    const shown = /^[A-Z0-9_ ]{1,16}$/.test(photometricText) ? photometricText : '(malformed)'
+    const shown = otherPhotometrics.has(photometricText) ? photometricText : '(not a defined term)'
     throw unsupportedDicom(`photometric interpretation ${shown} is not decoded here; MONOCHROME1, MONOCHROME2, RGB and YBR_FULL/YBR_FULL_422/YBR_ICT/YBR_RCT are`)
   }
   const photometric = photometricText as Photometric

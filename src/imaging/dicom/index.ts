@@ -6,7 +6,7 @@
  */
 import { XrayError } from '../../errors/index.ts'
 import type { GrayImage } from '../decode.ts'
-import { checkDimensions, type DecodeLimits } from '../limits.ts'
+import { checkDimensions, DEFAULT_CODEC_TIMEOUT_MS, type DecodeLimits } from '../limits.ts'
 import { chromaFraction, toLuminance } from '../luminance.ts'
 import { readImageAttributes, type ImageAttributes } from './attributes.ts'
 import { decodeFrame } from './codecs/index.ts'
@@ -41,7 +41,7 @@ export async function readDicomFrame(input: Uint8Array, limits: DecodeLimits): P
   const codec = ts.codec!
   const info = readInfo(dataSet, attributes, ts)
   if (codec === 'native') return { attributes, presentation, codec, samples: nativeSamples(dataSet, attributes, ts), planar: attributes.planar === 1, info }
-  const frame = await decodeFrame(codec, encapsulatedFrame(dataSet, ts), attributes)
+  const frame = await decodeFrame(codec, encapsulatedFrame(dataSet, ts), attributes, limits.codecTimeoutMs ?? DEFAULT_CODEC_TIMEOUT_MS)
   return { attributes, presentation, codec, ...frame, info }
 }
 

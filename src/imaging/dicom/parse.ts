@@ -15,7 +15,8 @@ export interface ParsedDicom {
 const endsEarly = /past end|overread|overrun|eof encountered|beyond|end of buffer|cannot be greater than or equal/i
 
 const failure = (stage: string, e: unknown) => {
-  const msg = describeThrown(e)
+  const thrown = describeThrown(e)
+  const msg = /call stack/i.test(thrown) ? 'sequences nested too deeply to read' : thrown
   return endsEarly.test(msg) ? truncatedDicom(`${stage}: ${msg}`, e) : corruptDicom(`${stage}: ${msg}`, e)
 }
 

@@ -39,8 +39,12 @@ export function num(ds: DataSet, tag: string, i = 0): number | undefined {
 /** True when the element is there at all (even empty). */
 export const has = (ds: DataSet, tag: string): boolean => tag in ds.elements
 
-/** A code string fit to report: upper-case letters, digits, space and underscore, at most 16 characters (PS3.5 CS). */
+/**
+ * A code string fit to report: upper-case letters, digits and underscore, at most 16 characters
+ * (PS3.5 CS without spaces, as defined terms are). A value that looks like anything else (a name
+ * typed into the wrong field: spaces, carets, lower case) is dropped, not repeated.
+ */
 export function codeString(ds: DataSet, tag: string): string | undefined {
-  const s = text(ds, tag)?.toUpperCase()
-  return s && /^[A-Z0-9 _]{1,16}$/.test(s) ? s : undefined
+  const s = text(ds, tag)
+  return s && /^[A-Z0-9_]{1,16}$/.test(s) ? s : undefined
 }

@@ -3,14 +3,13 @@
  * (size, components, bits) before the codec runs, so a codec never allocates for a size the
  * decode limits did not accept.
  */
-import { Decoder as LosslessDecoder } from 'jpeg-lossless-decoder-js'
 import { XrayError } from '../../../errors/index.ts'
 import type { ImageAttributes } from '../attributes.ts'
 import { corruptDicom, describeThrown, unsupportedDicom } from '../errors.ts'
 import type { Codec } from '../transfer-syntaxes.ts'
 import { j2kHeader, jpegHeader, type CodestreamInfo } from './headers.ts'
 import { decodeRle } from './rle.ts'
-import { decodeWithWasm, type WasmCodecName } from './wasm.ts'
+import { decodeInWorker, type WorkerCodec } from './pool.ts'
 
 export interface DecodedFrame {
   /** Sample values as the codec gives them: bytes for up to 8 bits, else 16-bit words. */
@@ -41,39 +40,31 @@ function checkHeader(codec: Codec, h: CodestreamInfo, img: ImageAttributes): voi
 
 const asWords = (bytes: Uint8Array): Uint16Array => new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1)
 
-async function viaWasm(name: WasmCodecName, codestream: Uint8Array, h: CodestreamInfo, img: ImageAttributes): Promise<Uint8Array | Uint16Array> {
-  const { info, bytes } = await decodeWithWasm(name, codestream)
+/** Time allowed per frame: `perFourMegapixels` for up to 4 MP, proportionally more above. */
+const deadline = (img: ImageAttributes, perFourMegapixels: number) => perFourMegapixels * Math.max(1, (img.rows * img.columns) / 4e6)
+
+async function inWorker(codec: Exclude<Codec, 'native' | 'rle'>, codestream: Uint8Array, h: CodestreamInfo, img: ImageAttributes, timeoutMs: number): Promise<Uint8Array | Uint16Array> {
+  const target: Record<typeof codec, WorkerCodec> = { jpeg: 'jpeg', 'jpeg-lossless': 'lossless', 'jpeg-ls': 'jpegls', jpeg2000: 'jpeg2000' }
+  const { info, bytes } = await decodeInWorker(target[codec], codestream, { timeoutMs: deadline(img, timeoutMs), label: codecNames[codec], numBytes: h.precision > 8 ? 2 : 1 })
   const wide = info.bitsPerSample > 8
   const expected = img.rows * img.columns * img.samplesPerPixel * (wide ? 2 : 1)
-  if (info.width !== h.width || info.height !== h.height || bytes.length !== expected) throw corruptDicom(`the ${name} decoder produced no image of the expected size`)
+  const sized = info.width === undefined || (info.width === h.width && info.height === h.height)
+  if (!sized || bytes.length !== expected) throw corruptDicom(`the ${codecNames[codec]} decoder produced no image of the expected size`)
   return wide ? asWords(bytes) : bytes
 }
 
-function lossless(frame: Uint8Array, h: CodestreamInfo): Uint8Array | Uint16Array {
-  const buf = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer
-  const out = new LosslessDecoder().decode(buf, 0, buf.byteLength, h.precision > 8 ? 2 : 1)
-  if (!out || out.length !== h.width * h.height * h.components) throw corruptDicom('the JPEG lossless decoder produced no image of the expected size')
-  return out
-}
-
-export async function decodeFrame(codec: Exclude<Codec, 'native'>, frame: Uint8Array, img: ImageAttributes): Promise<DecodedFrame> {
+/** Decodes one compressed frame; `timeoutMs`: the time allowed for up to 4 megapixels. */
+export async function decodeFrame(codec: Exclude<Codec, 'native'>, frame: Uint8Array, img: ImageAttributes, timeoutMs: number): Promise<DecodedFrame> {
   const pixels = img.rows * img.columns
   if (codec === 'rle') return { samples: decodeRle(frame, pixels, img.samplesPerPixel, img.bitsAllocated === 16 ? 2 : 1), planar: true }
   const { codestream, info } = codec === 'jpeg2000' ? j2kHeader(frame) : { codestream: frame, info: jpegHeader(frame) }
   checkHeader(codec, info, img)
+  let samples: Uint8Array | Uint16Array
   try {
-    switch (codec) {
-      case 'jpeg':
-        return { samples: await viaWasm('jpeg', codestream, info, img), planar: false }
-      case 'jpeg-lossless':
-        return { samples: lossless(codestream, info), planar: false }
-      case 'jpeg-ls':
-        return { samples: await viaWasm('jpegls', codestream, info, img), planar: img.samplesPerPixel > 1 && info.interleave === 0 }
-      case 'jpeg2000':
-        return { samples: await viaWasm('jpeg2000', codestream, info, img), planar: false }
-    }
+    samples = await inWorker(codec, codestream, info, img, timeoutMs)
   } catch (e) {
     if (e instanceof XrayError) throw e
     throw corruptDicom(`the ${codecNames[codec]} frame cannot be decoded (${describeThrown(e)})`, e)
   }
+  return { samples, planar: codec === 'jpeg-ls' && img.samplesPerPixel > 1 && info.interleave === 0 }
 }
