@@ -64,6 +64,7 @@ describeWith(dcmtk, 'DICOM codecs against dcmtk', () => {
 
   it.each([
     ['rgb8_jpeg50', 'jpeg'],
+    ['rgb8_jpeg70', 'jpeg'],
     ['rgb8_rle', 'rle'],
     ['rgb8_jls80line', 'jls'],
     ['rgb8_jls80sample', 'jls'],
@@ -79,7 +80,7 @@ describeWith(dcmtk, 'DICOM codecs against dcmtk', () => {
 
   it('lossless colour equals the uncompressed original', async () => {
     const plain = await decodeImage(new Uint8Array(fs.readFileSync(fixture('dicom/rgb8.dcm'))))
-    for (const name of ['rgb8_rle', 'rgb8_jls80line', 'rgb8_jls80sample', 'rgb8_jls80none', 'rgb8_j2k90']) {
+    for (const name of ['rgb8_jpeg70', 'rgb8_rle', 'rgb8_jls80line', 'rgb8_jls80sample', 'rgb8_jls80none', 'rgb8_j2k90']) {
       const img = await decodeImage(new Uint8Array(fs.readFileSync(fixture(`dicom/${name}.dcm`))))
       expect(Buffer.from(img.data).equals(Buffer.from(plain.data)), name).toBe(true)
     }
