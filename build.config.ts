@@ -57,6 +57,17 @@ export default {
     // Under Node the bundle imports its wasm glue from the .mjs beside it instead of the inlined copy.
     { group: 'onnxruntime-web', from: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.mjs', to: 'onnxruntime-web/' },
     { group: 'onnxruntime-web', from: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm', to: 'onnxruntime-web/' },
+    // DICOM codecs: the worker thread (plain JS, loaded from its extracted file), the Emscripten
+    // glue and wasm of libjpeg-turbo, OpenJPEG and CharLS, and the JPEG lossless decoder
+    // (src/imaging/dicom/codecs/files.ts).
+    { group: 'dicom-codecs', from: 'src/imaging/dicom/codecs/worker.mjs', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/@cornerstonejs/codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.js', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/@cornerstonejs/codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.wasm', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/@cornerstonejs/codec-openjpeg/dist/openjpegwasm_decode.js', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/@cornerstonejs/codec-openjpeg/dist/openjpegwasm_decode.wasm', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.js', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.wasm', to: 'dicom-codecs/' },
+    { group: 'dicom-codecs', from: 'node_modules/jpeg-lossless-decoder-js/release/cjs/lossless.cjs', to: 'dicom-codecs/' },
     { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.json', to: 'models/' },
     { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.onnx', to: 'models/' },
     { group: 'models', from: 'models/MODEL_CARD.md', to: 'models/' },

@@ -9,9 +9,9 @@ export interface LabelledImage {
   label: string
 }
 
-const imageExt = /\.(jpe?g|png)$/i
+const imageExt = /\.(jpe?g|png|dcm|dicom)$/i
 
-/** Every PNG/JPEG under DIR/<label>/ for each label, sorted. */
+/** Every PNG, JPEG and DICOM (.dcm, .dicom) under DIR/<label>/ for each label, sorted. */
 export async function listLabelledImages(dir: string, labels: string[]): Promise<LabelledImage[]> {
   const out: LabelledImage[] = []
   for (const label of labels) {
@@ -24,6 +24,6 @@ export async function listLabelledImages(dir: string, labels: string[]): Promise
     }
     for (const name of names.filter((n) => imageExt.test(n)).sort()) out.push({ file: path.join(sub, name), key: `${label}/${name}`, label })
   }
-  if (out.length === 0) throw new XrayError('FILE_NOT_FOUND', `no PNG or JPEG images under ${dir}/{${labels.join(',')}}`)
+  if (out.length === 0) throw new XrayError('FILE_NOT_FOUND', `no PNG, JPEG or DICOM images under ${dir}/{${labels.join(',')}}`)
   return out
 }

@@ -1,22 +1,13 @@
 import type { Metadata, OutputInfo } from 'sharp'
 import { XrayError } from '../errors/index.ts'
 import { describeUnsupported, sniffFormat, type ImageFormat } from './sniff.ts'
-import { to8bit, toLuminance } from './luminance.ts'
+import { chromaFraction, to8bit, toLuminance } from './luminance.ts'
 import { pngChunkState } from './png-chunks.ts'
+import { checkDimensions, defaultDecodeLimits, type DecodeLimits } from './limits.ts'
+import { decodeDicom, type DicomInfo } from './dicom/index.ts'
 import { loadSharp } from '../runtime/native.ts'
 
-export interface DecodeLimits {
-  /** Largest encoded input accepted, in bytes. */
-  maxBytes: number
-  /** Largest decoded image accepted, in pixels (guards against decompression bombs). */
-  maxPixels: number
-  /** Smallest side accepted, in pixels. */
-  minSide: number
-  /** Largest side accepted, in pixels (bounds the work and memory of a resize, and GPU dispatch sizes). */
-  maxSide: number
-}
-
-export const defaultDecodeLimits: DecodeLimits = { maxBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, minSide: 16, maxSide: 16384 }
+export { defaultDecodeLimits, type DecodeLimits } from './limits.ts'
 
 /** An 8-bit single-channel image, row-major. */
 export interface GrayImage {
@@ -24,8 +15,13 @@ export interface GrayImage {
   height: number
   data: Uint8Array
   format: ImageFormat
-  /** Bits per sample and channel count of the source, for the record. */
-  source: { bitDepth: 8 | 16; channels: number }
+  /**
+   * Bits per sample and channel count of the source, for the record; for colour sources, the
+   * fraction of pixels with real chroma (luminance.ts chromaFraction).
+   */
+  source: { bitDepth: 8 | 16; channels: number; chroma?: number }
+  /** DICOM input only: its non-identifying acquisition attributes. */
+  dicom?: DicomInfo
 }
 
 const corrupt = /corrupt|invalid|missing|bad |unsupported marker|not a /i
@@ -39,7 +35,7 @@ const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): 
     : new XrayError('CORRUPT_IMAGE', `${format.toUpperCase()} data cannot be decoded: ${msg.trim()}`, { cause })
 }
 
-/** Validates and decodes a PNG or JPEG to 8-bit luminance. Throws XrayError with a stable code. */
+/** Validates and decodes a PNG, JPEG or DICOM to 8-bit luminance. Throws XrayError with a stable code. */
 export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defaultDecodeLimits): Promise<GrayImage> {
   if (input.length === 0) throw new XrayError('EMPTY_INPUT', 'the image is empty (0 bytes)')
   if (input.length > limits.maxBytes)
@@ -48,7 +44,8 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
     })
   const format = sniffFormat(input)
   if (!format)
-    throw new XrayError('UNSUPPORTED_FORMAT', `unsupported image format (${describeUnsupported(input)}); send PNG or JPEG`)
+    throw new XrayError('UNSUPPORTED_FORMAT', `unsupported image format (${describeUnsupported(input)}); send PNG, JPEG or DICOM`)
+  if (format === 'dicom') return decodeDicom(input, limits)
 
   const sharp = await loadSharp() // loaded on first use: the CLI's --help never loads libvips
   const opts = { failOn: 'truncated' as const, limitInputPixels: false as const, sequentialRead: true }
@@ -59,16 +56,7 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
     throw decodeFailure(format, cause, input)
   }
   const { width = 0, height = 0 } = meta
-  if (width * height > limits.maxPixels)
-    throw new XrayError('TOO_MANY_PIXELS', `the image is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxPixels}`, {
-      details: { width, height, limit: limits.maxPixels },
-    })
-  if (Math.max(width, height) > limits.maxSide)
-    throw new XrayError('IMAGE_TOO_LARGE', `the image is ${width}x${height}; each side must be at most ${limits.maxSide} px`, {
-      details: { width, height, limit: limits.maxSide },
-    })
-  if (Math.min(width, height) < limits.minSide)
-    throw new XrayError('IMAGE_TOO_SMALL', `the image is ${width}x${height}; each side must be at least ${limits.minSide} px`)
+  checkDimensions(width, height, limits)
 
   // Keep gray as gray and 16 bits as 16 bits: libvips would otherwise convert to 8-bit sRGB.
   const sixteen = meta.depth === 'ushort'
@@ -90,6 +78,6 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
     height: info.height,
     data: toLuminance(samples, pixels, info.channels),
     format,
-    source: { bitDepth: sixteen ? 16 : 8, channels: info.channels },
+    source: { bitDepth: sixteen ? 16 : 8, channels: info.channels, ...(info.channels >= 3 ? { chroma: chromaFraction(samples, pixels, info.channels) } : {}) },
   }
 }

@@ -17,3 +17,24 @@ export function to8bit(src: Uint16Array): Uint8Array {
   for (let i = 0; i < src.length; i++) out[i] = (src[i] * 255 + 32767) / 65535
   return out
 }
+
+/** Channels of one pixel further apart than this count as colour (leaves room for compression noise). */
+export const CHROMA_TOLERANCE = 8
+
+/**
+ * Fraction of pixels whose R, G and B differ by more than CHROMA_TOLERANCE: 0 for a gray image
+ * stored as RGB, near 1 for a tinted one. `channels` >= 3, R, G, B first.
+ */
+export function chromaFraction(src: Uint8Array, pixels: number, channels: number): number {
+  if (pixels === 0) return 0
+  let coloured = 0
+  for (let i = 0, j = 0; i < pixels; i++, j += channels) {
+    const r = src[j]
+    const g = src[j + 1]
+    const b = src[j + 2]
+    const hi = r > g ? (r > b ? r : b) : g > b ? g : b
+    const lo = r < g ? (r < b ? r : b) : g < b ? g : b
+    if (hi - lo > CHROMA_TOLERANCE) coloured++
+  }
+  return coloured / pixels
+}

@@ -130,6 +130,30 @@ describe('dist/xrayops', () => {
     console.log(`xrayops eval (8 images, cpu): first start ${firstStart.toFixed(0)} ms, then ${warmStart.toFixed(0)} ms`)
   })
 
+  it('decodes DICOM with each embedded codec (JPEG, JPEG 2000, JPEG-LS, JPEG lossless, RLE) in its worker thread', async () => {
+    const files = { NORMAL: ['real-rsna-jpeg', 'mono12_jls80', 'mono16_jpeg70'], PNEUMONIA: ['real-rg1-j2k', 'mono16_rle', 'rgb8_jpeg50'] }
+    for (const [label, names] of Object.entries(files)) {
+      fs.mkdirSync(path.join(dir, 'dicom', label), { recursive: true })
+      for (const n of names) fs.copyFileSync(fixture(`dicom/${n}.dcm`), path.join(dir, 'dicom', label, `${n}.dcm`))
+    }
+    const r = await xrayops(['eval', 'dicom', '--json', '--device', 'cpu'])
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.failures).toEqual([])
+    expect(report.n).toBe(6)
+    const [id] = fs.readdirSync(path.join(env.XDG_CACHE_HOME, 'xrayops'))
+    expect(fs.readdirSync(path.join(env.XDG_CACHE_HOME, 'xrayops', id, 'dicom-codecs')).sort()).toEqual([
+      'charlswasm_decode.js',
+      'charlswasm_decode.wasm',
+      'libjpegturbowasm_decode.js',
+      'libjpegturbowasm_decode.wasm',
+      'lossless.cjs',
+      'openjpegwasm_decode.js',
+      'openjpegwasm_decode.wasm',
+      'worker.mjs',
+    ])
+  })
+
   it.skipIf(!available({ name: 'lavapipe', present: fs.existsSync(lavapipe), install: 'scripts/setup-lavapipe.sh' }))('evaluates the fixtures through WebGPU (lavapipe)', async () => {
     // Mesa keeps compiled shaders in its own cache; a fresh one costs lavapipe ~30 s of LLVM.
     const mesaCache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache')
