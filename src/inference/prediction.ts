@@ -25,6 +25,14 @@ export interface Prediction {
   timings: { queue: number; decode: number; preprocess: number; inference: number; total: number }
   batch_size: number
   cached: boolean
+  /**
+   * Where the input lies outside what the model was validated on (src/imaging/quality.ts):
+   * `upsampled`, `colour`, `inverted`, `near_constant`, `non_chest`, `lateral_view`; [] for a clean
+   * X-ray. Absent for preprocessed tensors, which carry no image to judge.
+   */
+  quality?: string[]
+  /** The acquisition, for a DICOM input: modality, view position, body part. Never an identifier. */
+  acquisition?: { modality?: string; view?: string; body_part?: string }
   cam?: { labels: string[]; shape: [number, number, number]; data: number[] }
 }
 

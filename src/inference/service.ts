@@ -4,6 +4,7 @@ import path from 'node:path'
 import { logger } from '../log.ts'
 import { XrayError } from '../errors/index.ts'
 import { decodeImage, defaultDecodeLimits, type DecodeLimits, type GrayImage } from '../imaging/decode.ts'
+import { qualityFlags } from '../imaging/quality.ts'
 import { createMetrics, type Metrics } from '../metrics/index.ts'
 import { loadModel, type LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams, ResizeMethod } from '../preprocess/params.ts'
@@ -43,7 +44,8 @@ export interface ServiceOptions extends EngineOptions {
 /** One image waiting for the model: decoded pixels, or an already preprocessed [3,H,W] tensor. */
 type Item = { image: GrayImage } | { tensor: Float32Array }
 
-type Cached = Pick<Classification, 'label' | 'probabilities' | 'score' | 'threshold' | 'cam'>
+/** What a cached answer keeps: the classification, and what the image said about itself. */
+type Cached = Pick<Classification, 'label' | 'probabilities' | 'score' | 'threshold' | 'cam'> & Pick<Prediction, 'quality' | 'acquisition'>
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000
 const sha256 = (b: ArrayBufferView) => createHash('sha256').update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)).digest('hex')
@@ -124,7 +126,7 @@ export class PredictionService {
         const image = await decodeImage(bytes, this.limits)
         const decodeMs = performance.now() - t0
         this.metrics.decodeDuration.observe(decodeMs / 1000)
-        return await this.classifyItem({ image }, key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image)
+        return await this.classifyItem({ image }, key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, describeImage(image, this.model.size))
       } finally {
         release()
       }
@@ -198,13 +200,23 @@ export class PredictionService {
     return prediction
   }
 
-  private async classifyItem(item: Item, key: string, opts: PredictOptions, t0: number, decodeMs: number, input: { kind: 'image' | 'tensor'; bytes: number }, image?: GrayImage): Promise<Prediction> {
+  private async classifyItem(
+    item: Item,
+    key: string,
+    opts: PredictOptions,
+    t0: number,
+    decodeMs: number,
+    input: { kind: 'image' | 'tensor'; bytes: number },
+    image?: GrayImage,
+    about: Pick<Prediction, 'quality' | 'acquisition'> = {},
+  ): Promise<Prediction> {
     const r = await this.batcher.submit(item)
     this.metrics.queueDuration.observe(r.queueMs / 1000)
-    this.cache.set(key, r.result)
+    const cached: Cached = { ...r.result, ...about }
+    this.cache.set(key, cached)
     this.metrics.cacheEntries.set(this.cache.size)
     const timings = { queue: r.queueMs, decode: decodeMs, preprocess: r.preprocessMs, inference: r.inferenceMs, total: performance.now() - t0 }
-    const prediction = this.answer(r.result, opts, timings, r.batchSize, false)
+    const prediction = this.answer(cached, opts, timings, r.batchSize, false)
     this.finish(prediction, r.result.score, opts, { sha256: key.slice(2), ...input }, image)
     return prediction
   }
@@ -221,6 +233,8 @@ export class PredictionService {
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v)])) as Prediction['timings'],
       batch_size: batchSize,
       cached,
+      ...(c.quality ? { quality: c.quality } : {}),
+      ...(c.acquisition ? { acquisition: c.acquisition } : {}),
       ...(opts.cam ? { cam: { labels: m.labels, shape: [2, 7, 7] as [number, number, number], data: Array.from(c.cam) } } : {}),
     }
   }
@@ -270,6 +284,13 @@ export class PredictionService {
     let ti = images.length
     return { results: items.map((it) => results['image' in it ? ii++ : ti++]!), preprocessMs, inferenceMs }
   }
+}
+
+/** The input-quality flags of a decoded image for a model of input `size`, and a DICOM's acquisition. */
+function describeImage(image: GrayImage, size: { width: number; height: number }): Pick<Prediction, 'quality' | 'acquisition'> {
+  const d = image.dicom
+  const acquisition = d && (d.modality || d.view || d.bodyPart) ? { ...(d.modality ? { modality: d.modality } : {}), ...(d.view ? { view: d.view } : {}), ...(d.bodyPart ? { body_part: d.bodyPart } : {}) } : undefined
+  return { quality: qualityFlags(image, size), ...(acquisition ? { acquisition } : {}) }
 }
 
 const itemId = (opts: PredictOptions, i: number, n: number) => (opts.id && n > 1 ? `${opts.id}-${i}` : opts.id)

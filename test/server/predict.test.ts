@@ -1,3 +1,4 @@
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { goldenRows, readFixture } from '../helpers/fixtures.ts'
 import { postImage, startApp, json } from '../helpers/server.ts'
@@ -5,7 +6,7 @@ import { postImage, startApp, json } from '../helpers/server.ts'
 const xray = readFixture('xray-original/person100_bacteria_475.jpeg')
 const golden = goldenRows()
 
-describe('model server over a loopback socket', () => {
+describe('model server prediction routes (in-process)', () => {
   let s: ReturnType<typeof startApp>
   beforeAll(async () => {
     s = startApp()
@@ -47,6 +48,23 @@ describe('model server over a loopback socket', () => {
     const fresh = await json(await s.fetch(`${s.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'cache-control': 'no-cache' }, body: bytes }))
     expect(fresh.cached).toBe(false)
     expect(fresh.probabilities).toEqual(first.probabilities)
+  })
+
+  it('every image answer carries its input-quality flags, and a DICOM its acquisition', async () => {
+    const clean = await json(await postImage(s, xray))
+    expect(clean.quality).toEqual([])
+    expect(clean.acquisition).toBeUndefined()
+    // A real X-ray shrunk below the model input (224 px), and a negative of it (sharp, independent of the decoder).
+    const small = new Uint8Array(await sharp(xray).resize(160).jpeg().toBuffer())
+    expect((await json(await postImage(s, small))).quality).toEqual(['upsampled'])
+    const negative = new Uint8Array(await sharp(xray).negate().jpeg().toBuffer())
+    expect((await json(await postImage(s, negative))).quality).toEqual(['inverted'])
+    const dicom = await json(await postImage(s, readFixture('dicom/real-rsna-jpeg.dcm'), 'application/dicom'))
+    expect(dicom.quality).toEqual([])
+    expect(dicom.acquisition).toEqual({ modality: 'CR', view: 'PA', body_part: 'CHEST' })
+    const again = await json(await postImage(s, negative)) // from the cache: the flags are kept with the answer
+    expect(again.cached).toBe(true)
+    expect(again.quality).toEqual(['inverted'])
   })
 
   it('returns the class activation map on ?cam=1', async () => {
