@@ -75,6 +75,7 @@ const png = async (data: Uint8Array, width: number, height: number, channels: 1 
   const sharp = await loadSharp()
   let s = sharp(data, { raw: { width, height, channels } })
   if (dropAlpha) s = s.removeAlpha()
+  if (channels === 1) s = s.toColourspace('b-w') // a gray PNG, not RGB
   return new Uint8Array(await s.png({ compressionLevel: 6 }).toBuffer())
 }
 
