@@ -56,6 +56,8 @@ export default {
     { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.onnx', to: 'models/' },
     { group: 'models', from: 'models/MODEL_CARD.md', to: 'models/' },
     { group: 'models', from: 'models/warmup/*', to: 'models/warmup/', many: true },
+    // The /ui viewer (plain HTML, CSS and JS modules; no build step), served from the extracted copy.
+    { group: 'web', from: 'src/web/*', to: 'web/', many: true },
   ],
 
   /**
