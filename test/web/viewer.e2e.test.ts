@@ -13,6 +13,10 @@ import { prefixProxy } from '../helpers/prefix-proxy.ts'
 import { available, describeWith } from '../helpers/require.ts'
 import { json, start } from '../helpers/server.ts'
 
+// In-page code (page.evaluate) runs in the browser; the project's TypeScript has no DOM library.
+// biome-ignore lint: browser globals, untyped here
+declare const document: any, DataTransfer: any, getComputedStyle: any
+
 const XRAY = fixture('xray-original/person100_bacteria_475.jpeg')
 const NORMAL_XRAY = fixture('xray-original/IM-0001-0001.jpeg')
 const DICOM = fixture('dicom/torchxrayvision_rsna_1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819.dcm')
@@ -47,7 +51,7 @@ describeWith(chromiumComponent(), 'the /ui viewer in headless Chromium', () => {
   }
   /** The canvas as RGB pixels. */
   const canvasPixels = async (page: Page) => {
-    const url = await page.evaluate(() => (document.getElementById('canvas') as HTMLCanvasElement).toDataURL('image/png'))
+    const url = await page.evaluate(() => document.getElementById('canvas').toDataURL('image/png') as string)
     const { data, info } = await sharp(Buffer.from(url.split(',')[1], 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true })
     return { data: new Uint8Array(data), width: info.width, height: info.height }
   }
@@ -140,9 +144,9 @@ describeWith(chromiumComponent(), 'the /ui viewer in headless Chromium', () => {
     const { page, errors } = await open()
     const focused = () =>
       page.evaluate(() => {
-        const el = document.activeElement as HTMLElement
+        const el = document.activeElement
         const style = getComputedStyle(el)
-        return { id: el.id || `${el.tagName.toLowerCase()}[${(el as HTMLInputElement).value ?? ''}]`, outline: `${style.outlineStyle} ${style.outlineWidth}` }
+        return { id: (el.id || `${el.tagName.toLowerCase()}[${el.value ?? ''}]`) as string, outline: `${style.outlineStyle} ${style.outlineWidth}` }
       })
     await page.keyboard.press('Tab')
     expect(await focused()).toEqual({ id: 'file', outline: 'solid 3px' })
