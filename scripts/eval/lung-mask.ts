@@ -9,22 +9,23 @@
  * 2. one seed per lung: the darkest point, outside the outside air, of a coarser blur (radius 10:
  *    the middle of a dark mass, not a gap between ribs) in rows 25-65% of the height and columns
  *    18-40% (the patient's right lung) or 60-82% (left);
- * 3. the mediastinum level m: the brightest g on the seed's row in columns 40-60%;
+ * 3. the mediastinum level m: the brightest g on the seed's row in columns 40-60%, and the
+ *    midline: the middle of the columns within one level of m;
  * 4. region growing from the seed over pixels within k x (m - seed) of the seed's value, for
- *    k = 0.2, 0.25, ... 0.8 in turn, until the field leaks (too large, reaching the image's sides
- *    or bottom, or crossing the mediastinum's column); the last field that passed step 6 is the lung's;
+ *    k = 0.2, 0.25, ... 0.5 in turn (0.5: the edge half-way between lung and mediastinum), until
+ *    the field leaks (too large, reaching the image's sides or bottom, or crossing the midline);
+ *    the last field that passed step 6 is the lung's;
  * 5. an opening by a 7x7 square cuts thin leaks; holes are filled; the part holding the seed (or
- *    else the largest part) is the lung, and its convex hull its field (consolidation is bright and falls out of step 4;
- *    the hull takes it back in where it lies at the lung's edge);
+ *    else the largest part) is the lung, and its convex hull its field (consolidation is bright
+ *    and falls out of step 4; the hull takes it back in where it lies at the lung's edge);
  * 6. a lung is rejected when its field covers under 2% or over 25% of the image, is less than
  *    30% of the image high or wider than high, ends above 55% of the height, touches the image's
- *    sides or bottom (the top may cut through the apices), crosses the mediastinum's column, or
- *    its centre lies on the wrong side of that column or within 12% of the width from it;
+ *    sides or bottom (the top may cut through the apices), crosses the midline, or its centre
+ *    lies on the wrong side of the midline or within 12% of the width from it;
  * 7. symmetry: each field becomes the hull of itself and the other side's field mirrored about
- *    the midline (the column of the mediastinum level), since a lung filled with consolidation is
- *    as bright as the heart and cannot be grown into; with one lung found, the other is its mirror
- *    image. (On the left this takes in the part of the heart shadow that mirrors the right lung:
- *    the left lower lobe lies behind it.)
+ *    the midline, since a lung filled with consolidation is as bright as the heart and cannot be
+ *    grown into; with one lung found, the other is its mirror image. (On the left this takes in
+ *    the part of the heart shadow that mirrors the right lung: the left lower lobe lies behind it.)
  *
  * `thorax` is the convex hull of both fields together: the lungs and the mediastinum between them.
  */
@@ -32,7 +33,7 @@ import { blur, components, convexHull, fillHoles, morph, otsu } from './morpholo
 
 export const MASK_WIDTH = 256
 /** Growth bands tried, as shares of (mediastinum level - seed value). */
-const BANDS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8]
+const BANDS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
 
 export interface LungMask {
   width: number
@@ -90,12 +91,16 @@ function lungField(g: Float32Array, coarse: Float32Array, w: number, h: number, 
   if (seed < 0) return { why: 'no seed inside the body' }
   const row = Math.floor(seed / w)
   let m = 0
-  let midline = 0
+  for (let x = Math.floor(0.4 * w); x < 0.6 * w; x++) m = Math.max(m, g[row * w + x])
+  // The midline: the middle of the columns within one level of that maximum (a plateau's centre).
+  let sum = 0
+  let count = 0
   for (let x = Math.floor(0.4 * w); x < 0.6 * w; x++)
-    if (g[row * w + x] > m) {
-      m = g[row * w + x]
-      midline = x
+    if (g[row * w + x] >= m - 1) {
+      sum += x
+      count++
     }
+  const midline = sum / count
   // Grow with a widening band until the field stops looking like a lung (it leaked): keep the last good one.
   let best: Field = { why: 'no band gave a lung-shaped field' }
   for (const k of BANDS) {

@@ -28,6 +28,7 @@ function showPrediction(p) {
   const parts = ['decode', 'queue', 'preprocess', 'inference', 'heatmap'].filter((k) => t[k] !== undefined).map((k) => `${k} ${t[k].toFixed(1)}`)
   $('timings').textContent = `${t.total.toFixed(1)} ms in all (${parts.join(', ')} ms)${p.cached ? ', model answer from the cache' : ''}`
   $('prediction-id').textContent = p.id
+  $('heat-note').hidden = above
   $('details').hidden = false
   showModel(p.model, p.device)
   const flags = Array.isArray(p.quality) ? p.quality : null
