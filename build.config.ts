@@ -78,6 +78,8 @@ export default {
     { group: 'monitoring', from: 'monitoring/rules/*.yml', to: 'monitoring/rules/', many: true },
     { group: 'monitoring', from: 'monitoring/targets/*.json', to: 'monitoring/targets/', many: true },
     { group: 'monitoring', from: 'monitoring/grafana/*.json', to: 'monitoring/grafana/', many: true },
+    // The /ui viewer (plain HTML, CSS and JS modules; no build step), served from the extracted copy.
+    { group: 'web', from: 'src/web/*', to: 'web/', many: true },
   ],
 
   /**

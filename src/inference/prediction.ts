@@ -1,3 +1,4 @@
+import type { Heatmap, HeatmapRequest } from '../heatmap/render.ts'
 import type { GrayImage } from '../imaging/decode.ts'
 
 /** Which entry a prediction came through. */
@@ -11,6 +12,11 @@ export interface PredictOptions {
   noCache?: boolean
   /** Add the class activation maps to the answer. */
   cam?: boolean
+  /**
+   * Draw the PNEUMONIA heatmap over the image (images only, not tensors). On a cache hit the
+   * image is decoded again for it; the model does not run again.
+   */
+  heatmap?: HeatmapRequest
   /** Who asked (an address or token name), for the listeners. Never a patient identifier. */
   client?: string
 }
@@ -22,7 +28,8 @@ export interface Prediction {
   threshold: number
   model: { name: string; version: string; sha256: string }
   device: string
-  timings: { queue: number; decode: number; preprocess: number; inference: number; total: number }
+  /** Milliseconds; `heatmap` only when one was drawn. */
+  timings: { queue: number; decode: number; preprocess: number; inference: number; heatmap?: number; total: number }
   batch_size: number
   cached: boolean
   /**
@@ -34,6 +41,7 @@ export interface Prediction {
   /** The acquisition, for a DICOM input: modality, view position, body part. Never an identifier. */
   acquisition?: { modality?: string; view?: string; body_part?: string }
   cam?: { labels: string[]; shape: [number, number, number]; data: number[] }
+  heatmap?: Heatmap
 }
 
 /** What a listener sees of each finished prediction. */

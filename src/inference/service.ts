@@ -12,6 +12,7 @@ import { Admission } from './admission.ts'
 import { Batcher, type BatchOptions } from './batcher.ts'
 import { LruCache } from './cache.ts'
 import { startEngine, type EngineOptions } from './engine.ts'
+import { checkHeatmapRequest, renderHeatmap } from '../heatmap/render.ts'
 import { classify, type Classification } from './results.ts'
 import type { Engine } from './types.ts'
 import { countError, isInternal } from './errors.ts'
@@ -114,18 +115,23 @@ export class PredictionService {
     return () => this.listeners.delete(listener)
   }
 
-  /** One encoded image (PNG, JPEG) -> its prediction. Throws XrayError for bad input or overload. */
+  /**
+   * One encoded image (PNG, JPEG) -> its prediction. Throws XrayError for bad input or overload.
+   * With `opts.heatmap`, a cache hit decodes the image again to draw on (the model does not run).
+   */
   async predict(bytes: Uint8Array, opts: PredictOptions): Promise<Prediction> {
     return this.counted(async () => {
+      if (opts.heatmap) checkHeatmapRequest(opts.heatmap)
       const t0 = performance.now()
       const key = `i:${sha256(bytes)}`
-      const hit = this.fromCache(key, opts, t0)
-      if (hit) return hit
+      const hit = this.lookup(key, opts)
+      if (hit && !opts.heatmap) return this.fromHit(hit, key, opts, t0)
       const release = this.admission.acquire(1)
       try {
         const image = await decodeImage(bytes, this.limits)
         const decodeMs = performance.now() - t0
         this.metrics.decodeDuration.observe(decodeMs / 1000)
+        if (hit) return await this.fromHit(hit, key, opts, t0, { image, decodeMs })
         return await this.classifyItem({ image }, key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, describeImage(image, this.model.size))
       } finally {
         release()
@@ -136,17 +142,21 @@ export class PredictionService {
   /** An already preprocessed FP32 batch [n,3,H,W] -> one prediction per image. */
   async predictTensor(data: Float32Array, n: number, opts: PredictOptions): Promise<Prediction[]> {
     return this.counted(async () => {
+      if (opts.heatmap) throw new XrayError('BAD_REQUEST', 'a heatmap is drawn over an image: send the image (PNG, JPEG), not a preprocessed tensor')
       const t0 = performance.now()
       const size = 3 * this.params.outWidth * this.params.outHeight
       if (data.length !== n * size) throw new XrayError('BAD_REQUEST', `a [${n},3,${this.params.outHeight},${this.params.outWidth}] tensor has ${n * size} values; got ${data.length}`)
       const slices = Array.from({ length: n }, (_, i) => data.subarray(i * size, (i + 1) * size))
       const keys = slices.map((s) => `t:${sha256(s)}`)
-      const hits = keys.map((k, i) => this.fromCache(k, { ...opts, id: itemId(opts, i, n) }, t0))
+      const hits = keys.map((k, i) => {
+        const hit = this.lookup(k, opts)
+        return hit && this.fromHit(hit, k, { ...opts, id: itemId(opts, i, n) }, t0)
+      })
       const misses = hits.filter((h) => !h).length
       const release = misses ? this.admission.acquire(misses) : () => {}
       try {
         return await Promise.all(
-          slices.map((tensor, i) => hits[i] ?? this.classifyItem({ tensor }, keys[i]!, { ...opts, id: itemId(opts, i, n) }, t0, 0, { kind: 'tensor', bytes: tensor.byteLength })),
+          slices.map(async (tensor, i) => (await hits[i]) ?? this.classifyItem({ tensor }, keys[i]!, { ...opts, id: itemId(opts, i, n) }, t0, 0, { kind: 'tensor', bytes: tensor.byteLength })),
         )
       } finally {
         release()
@@ -187,17 +197,29 @@ export class PredictionService {
     }
   }
 
-  private fromCache(key: string, opts: PredictOptions, t0: number): Prediction | undefined {
+  /** The cached classification for `key` (counted as a hit or a miss); none with `noCache`. */
+  private lookup(key: string, opts: PredictOptions): Cached | undefined {
     const hit = opts.noCache ? undefined : this.cache.get(key)
-    if (!hit) {
-      this.metrics.cacheMisses.inc()
-      return undefined
-    }
-    this.metrics.cacheHits.inc()
-    const zero = { queue: 0, decode: 0, preprocess: 0, inference: 0 }
-    const prediction = this.answer(hit, opts, { ...zero, total: performance.now() - t0 }, 0, true)
-    this.finish(prediction, hit.score, opts, { sha256: key.slice(2), bytes: 0, kind: key[0] === 'i' ? 'image' : 'tensor' })
+    ;(hit ? this.metrics.cacheHits : this.metrics.cacheMisses).inc()
+    return hit
+  }
+
+  /** The answer from a cache hit; with `decoded`, the heatmap is drawn on the image decoded again. */
+  private async fromHit(hit: Cached, key: string, opts: PredictOptions, t0: number, decoded?: { image: GrayImage; decodeMs: number }): Promise<Prediction> {
+    const zero = { queue: 0, decode: decoded?.decodeMs ?? 0, preprocess: 0, inference: 0 }
+    const prediction = this.answer(hit, opts, { ...zero, total: 0 }, 0, true)
+    if (decoded && opts.heatmap) await this.drawHeatmap(prediction, hit.cam, decoded.image, opts)
+    prediction.timings.total = round(performance.now() - t0)
+    this.finish(prediction, hit.score, opts, { sha256: key.slice(2), bytes: 0, kind: key[0] === 'i' ? 'image' : 'tensor' }, decoded?.image)
     return prediction
+  }
+
+  /** Draws the heatmap (on the engine's GPU when it has one) into `prediction`. */
+  private async drawHeatmap(prediction: Prediction, cam: Float32Array, image: GrayImage, opts: PredictOptions): Promise<void> {
+    const t = performance.now()
+    const m = this.model.manifest
+    prediction.heatmap = await renderHeatmap(image, cam, m.labels, m.positiveLabel, opts.heatmap!, this.engine.renderHeatmap?.bind(this.engine))
+    prediction.timings.heatmap = round(performance.now() - t)
   }
 
   private async classifyItem(
@@ -215,8 +237,10 @@ export class PredictionService {
     const cached: Cached = { ...r.result, ...about }
     this.cache.set(key, cached)
     this.metrics.cacheEntries.set(this.cache.size)
-    const timings = { queue: r.queueMs, decode: decodeMs, preprocess: r.preprocessMs, inference: r.inferenceMs, total: performance.now() - t0 }
+    const timings = { queue: r.queueMs, decode: decodeMs, preprocess: r.preprocessMs, inference: r.inferenceMs, total: 0 }
     const prediction = this.answer(cached, opts, timings, r.batchSize, false)
+    if (image && opts.heatmap) await this.drawHeatmap(prediction, r.result.cam, image, opts)
+    prediction.timings.total = round(performance.now() - t0)
     this.finish(prediction, r.result.score, opts, { sha256: key.slice(2), ...input }, image)
     return prediction
   }

@@ -1,3 +1,4 @@
+import type { GpuHeatmapRenderer } from '../heatmap/types.ts'
 import type { GrayImage } from '../imaging/decode.ts'
 
 export interface EngineOutput {
@@ -24,6 +25,8 @@ export interface Engine {
   infer(images: GrayImage[]): Promise<EngineRun>
   /** An already preprocessed NCHW f32 batch [n, 3, H, W] -> model outputs. */
   inferTensor(input: Float32Array, n: number): Promise<EngineRun>
+  /** Draws a heatmap on the engine's GPU device (WebGPU engine only; the CPU reference otherwise). */
+  renderHeatmap?: GpuHeatmapRenderer
   /** Bytes of GPU memory held by our own buffers (0 on the CPU). */
   gpuBytes(): number
   close(): Promise<void>

@@ -5,6 +5,8 @@ import { XrayError } from '../errors/index.ts'
 import { adapterName, selectAdapter, summarizeAdapter } from '../gpu/dawn.ts'
 import { splitToFit } from '../preprocess/gpu/batch-limits.ts'
 import { GpuPreprocessor } from '../preprocess/gpu/preprocess.ts'
+import { GpuHeatmap } from '../heatmap/gpu/heatmap.ts'
+import type { HeatmapJob, HeatmapPixels, HeatmapWants } from '../heatmap/types.ts'
 import type { GrayImage } from '../imaging/decode.ts'
 import type { LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
@@ -47,7 +49,7 @@ export class WebGpuEngine implements Engine {
   readonly kind = 'webgpu'
   readonly deviceName: string
   private readonly mutex = new Mutex()
-  private state?: { session: OrtWeb.InferenceSession; device: GPUDevice; pre: GpuPreprocessor; lost: boolean }
+  private state?: { session: OrtWeb.InferenceSession; device: GPUDevice; pre: GpuPreprocessor; heatmap?: GpuHeatmap; lost: boolean }
 
   private ort!: Ort
   private adapterUsed = false
@@ -96,6 +98,7 @@ export class WebGpuEngine implements Engine {
     log.info('rebuilding the WebGPU session after a device loss')
     if (this.state) {
       this.state.pre.destroy()
+      this.state.heatmap?.destroy()
       await this.state.session.release().catch(() => undefined)
       this.state = undefined
     }
@@ -145,6 +148,32 @@ export class WebGpuEngine implements Engine {
     return buffer
   }
 
+  /**
+   * The heatmap passes on the engine's own device, built on first use (and again after a device
+   * loss); runs between batches, under the engine's lock. Validation and memory errors fail the call.
+   */
+  renderHeatmap(job: HeatmapJob, wants: HeatmapWants): Promise<HeatmapPixels> {
+    return this.mutex.run(async () => {
+      const s = await this.live()
+      s.device.pushErrorScope('out-of-memory')
+      s.device.pushErrorScope('validation')
+      let submitted = false
+      try {
+        s.heatmap ??= new GpuHeatmap(s.device)
+        s.heatmap.submit(job)
+        submitted = true
+      } finally {
+        const errors = [await s.device.popErrorScope(), await s.device.popErrorScope()].filter(Boolean)
+        if (errors.length || !submitted) {
+          s.heatmap?.destroy()
+          s.heatmap = undefined
+        }
+        if (errors.length) throw new XrayError('GPU_ERROR', `WebGPU heatmap failed: ${errors.map((e) => e!.message).join('; ')}`)
+      }
+      return s.heatmap!.read(job, wants)
+    })
+  }
+
   inferTensor(data: Float32Array, n: number): Promise<EngineRun> {
     return this.mutex.run(async () => {
       const s = await this.live()
@@ -168,12 +197,13 @@ export class WebGpuEngine implements Engine {
   }
 
   gpuBytes(): number {
-    return this.state?.pre.bytes ?? 0
+    return (this.state?.pre.bytes ?? 0) + (this.state?.heatmap?.bytes ?? 0)
   }
 
   async close(): Promise<void> {
     await this.mutex.run(async () => {
       this.state?.pre.destroy()
+      this.state?.heatmap?.destroy()
       await this.state?.session.release()
       this.state = undefined
     })

@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { oipRoutes } from './routes/oip.ts'
 import { predictRoutes } from './routes/predict.ts'
+import { uiRoutes } from './routes/ui.ts'
 
 const log = logger('http')
 
@@ -41,6 +42,7 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
   app.route('/', predictRoutes(ctx))
   app.route('/', oipRoutes(ctx))
   app.route('/', healthRoutes(ctx))
+  app.route('/', uiRoutes())
   if (ctx.config.metrics.enabled) app.route('/', metricsRoutes(ctx))
   app.notFound((c) => c.json(new XrayError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404))
   app.onError((err, c) => {

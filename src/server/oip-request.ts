@@ -1,7 +1,8 @@
 import { XrayError } from '../errors/index.ts'
+import type { HeatmapRequest } from '../heatmap/render.ts'
 
 /** A validated Open Inference Protocol v2 infer request, before any work is started. */
-export type InferRequest = { id?: string; outputs: Set<string> } & (
+export type InferRequest = { id?: string; outputs: Set<string>; heatmap?: HeatmapRequest } & (
   | { kind: 'images'; images: Uint8Array[] }
   | { kind: 'tensor'; n: number; data: Float32Array }
 )
@@ -15,6 +16,15 @@ const b64 = (v: unknown, i: number): Uint8Array => {
   return new Uint8Array(Buffer.from(s, 'base64'))
 }
 
+/** The `heatmap` output's optional parameters: {"width": N, "opacity": A} (ranges are checked by the service). */
+function heatmapParameters(p: unknown): HeatmapRequest {
+  if (p === undefined) return {}
+  if (!isObject(p)) throw bad('outputs[heatmap].parameters must be an object: {"width": N, "opacity": A}')
+  for (const k of ['width', 'opacity'] as const)
+    if (p[k] !== undefined && typeof p[k] !== 'number') throw bad(`outputs[heatmap].parameters.${k} must be a number`)
+  return { ...(p.width !== undefined ? { width: p.width as number } : {}), ...(p.opacity !== undefined ? { opacity: p.opacity as number } : {}) }
+}
+
 /**
  * Checks an infer body: one input, BYTES [N] of encoded images or FP32 [N,C,H,W] (flat or
  * nested), N at most `maxBatch`; outputs an optional array of {name}.
@@ -25,13 +35,14 @@ export function parseInferRequest(body: unknown, input: { shape: [string, number
   if (outputs !== undefined && !(Array.isArray(outputs) && outputs.every((o) => isObject(o) && typeof o.name === 'string')))
     throw bad('"outputs" must be an array of {"name": string}')
   const names = new Set(outputs ? (outputs as { name: string }[]).map((o) => o.name) : ['probabilities', 'label'])
+  const heatmap = names.has('heatmap') ? heatmapParameters((outputs as Record<string, unknown>[]).find((o) => o.name === 'heatmap')!.parameters) : undefined
   const first = Array.isArray(inputs) ? inputs[0] : undefined
   if (!isObject(first) || !Array.isArray(first.data)) throw bad('inputs[0] with a data array is required')
   const shape = first.shape
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad('inputs[0].shape must be an array of non-negative integers')
   const n = shape[0] as number
   if (n > maxBatch) throw bad(`inputs[0] holds ${n} items; the limit is ${maxBatch} (limits.max_batch_images)`)
-  const base = { ...(typeof id === 'string' ? { id } : {}), outputs: names }
+  const base = { ...(typeof id === 'string' ? { id } : {}), outputs: names, ...(heatmap ? { heatmap } : {}) }
   if (first.datatype === 'BYTES') {
     if (shape.length !== 1 || n !== first.data.length) throw bad(`BYTES input must have shape [N] with N = ${first.data.length} (the data length)`)
     return { ...base, kind: 'images', images: first.data.map(b64) }

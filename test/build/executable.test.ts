@@ -182,6 +182,17 @@ describe('dist/xrayops', () => {
       expect(json.label).toBe('PNEUMONIA')
       expect(json.probabilities.PNEUMONIA).toBeGreaterThan(0.5)
 
+      // The /ui viewer from the embedded copy, and a heatmap drawn by the embedded sharp.
+      const ui = await fetch(`http://127.0.0.1:${port}/ui/`)
+      expect(ui.status).toBe(200)
+      expect(ui.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(await ui.text()).toBe(fs.readFileSync(path.join(repo, 'src/web/index.html'), 'utf8'))
+      expect((await fetch(`http://127.0.0.1:${port}/ui/viewer.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+      const png = await fetch(`http://127.0.0.1:${port}/v1/predict?heatmap=1&width=300`, { method: 'POST', headers: { 'content-type': 'image/jpeg', accept: 'image/png' }, body })
+      expect(png.headers.get('content-type')).toBe('image/png')
+      expect(png.headers.get('x-prediction-label')).toBe('PNEUMONIA')
+      expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG')
+
       const url = `http://127.0.0.1:${port}`
       const live = await xrayops(['health', '--url', url])
       expect(live.code, live.stdout + live.stderr).toBe(0)

@@ -1,3 +1,4 @@
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeImage } from '../../src/imaging/decode.ts'
 import { PredictionService } from '../../src/inference/service.ts'
@@ -48,5 +49,29 @@ describe.skipIf(!adapter)('the model server on the WebGPU engine', () => {
     const body = await json(await postImage(s, xray))
     expect(body.label).toBe(expected >= 0.5 ? 'PNEUMONIA' : 'NORMAL')
     expect(Math.abs(body.probabilities.PNEUMONIA - expected)).toBeLessThan(1e-4)
+  })
+})
+
+describe.skipIf(!adapter)('heatmaps drawn by the WebGPU engine', () => {
+  it('are drawn on the engine device and match the CPU service within 2 levels', async () => {
+    const xray = readFixture('xray-original/person100_bacteria_475.jpeg')
+    const opts = { source: 'v1' as const, heatmap: { width: 301, layers: true } }
+    const cpu = await PredictionService.create({ device: 'cpu' })
+    const expected = (await cpu.predict(xray, opts)).heatmap!
+    await cpu.close()
+    const gpu = await PredictionService.create({ device: 'gpu' })
+    try {
+      const got = (await gpu.predict(xray, opts)).heatmap!
+      expect(got.renderer).toBe('webgpu')
+      expect(expected.renderer).toBe('cpu')
+      const pixels = async (png: Uint8Array) => new Uint8Array(await sharp(png).raw().toBuffer())
+      const [a, b] = await Promise.all([pixels(got.layers!.heat), pixels(expected.layers!.heat)])
+      let worst = 0
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]))
+      expect(worst).toBeLessThanOrEqual(2) // the two engines' CAMs differ in the 5th decimal
+      expect(gpu.engine.gpuBytes()).toBeGreaterThan(301 * 205 * 4 * 3)
+    } finally {
+      await gpu.close()
+    }
   })
 })

@@ -1,12 +1,14 @@
 import { Hono, type Context } from 'hono'
 import { XrayError } from '../../errors/index.ts'
 import type { AppEnv, ServerContext } from '../context.ts'
+import { heatmapJson } from '../heatmap-query.ts'
 import { parseInferRequest } from '../oip-request.ts'
 
 /**
  * The Open Inference Protocol v2 (KServe / Triton), JSON form. Inputs: one tensor, either BYTES
  * [N] holding encoded images (base64 strings, or {"b64": ...}) or FP32 [N,3,H,W] already
- * preprocessed. Outputs: probabilities FP32 [N,2], label BYTES [N], cam FP32 [N,2,7,7].
+ * preprocessed. Outputs: probabilities FP32 [N,2], label BYTES [N], cam FP32 [N,2,7,7], heatmap
+ * BYTES [N] (base64 PNG overlays, image inputs only).
  */
 export function oipRoutes(ctx: ServerContext) {
   const app = new Hono<AppEnv>()
@@ -41,6 +43,7 @@ export function oipRoutes(ctx: ServerContext) {
         { name: 'probabilities', datatype: 'FP32', shape: [-1, m.labels.length] },
         { name: 'label', datatype: 'BYTES', shape: [-1] },
         { name: 'cam', datatype: 'FP32', shape: [-1, m.labels.length, 7, 7] },
+        { name: 'heatmap', datatype: 'BYTES', shape: [-1] },
       ],
       parameters: { labels: m.labels, threshold: m.threshold, sha256: m.sha256 },
     })
@@ -62,7 +65,7 @@ export function oipRoutes(ctx: ServerContext) {
     })
     const req = parseInferRequest(body, m.input, ctx.config.limits.maxBatchImages)
     const wanted = req.outputs
-    const opts = { source: 'oip' as const, cam: wanted.has('cam'), id: c.get('requestId') }
+    const opts = { source: 'oip' as const, cam: wanted.has('cam'), heatmap: req.heatmap, id: c.get('requestId') }
     const rows =
       req.kind === 'images'
         ? await Promise.all(req.images.map((bytes, i) => service.predict(bytes, { ...opts, id: req.images.length > 1 ? `${opts.id}-${i}` : opts.id })))
@@ -73,6 +76,8 @@ export function oipRoutes(ctx: ServerContext) {
       outputs.push({ name: 'probabilities', datatype: 'FP32', shape: [n, m.labels.length], data: rows.flatMap((r) => m.labels.map((l) => r.probabilities[l])) })
     if (wanted.has('label')) outputs.push({ name: 'label', datatype: 'BYTES', shape: [n], data: rows.map((r) => r.label) })
     if (wanted.has('cam')) outputs.push({ name: 'cam', datatype: 'FP32', shape: [n, m.labels.length, 7, 7], data: rows.flatMap((r) => r.cam!.data) })
+    if (wanted.has('heatmap'))
+      outputs.push({ name: 'heatmap', datatype: 'BYTES', shape: [n], parameters: { content_type: 'image/png' }, data: rows.map((r) => heatmapJson(r.heatmap!).base64) })
     return c.json({ model_name: m.name, model_version: m.version, ...(req.id ? { id: req.id } : {}), outputs })
   }
   app.post('/v2/models/:name/infer', infer)
