@@ -3,16 +3,17 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { logger } from '../log.ts'
 import { XrayError } from '../errors/index.ts'
-import { decodeImage, defaultDecodeLimits, type DecodeLimits, type GrayImage } from '../imaging/decode.ts'
+import { decodeImage, defaultDecodeLimits, type DecodeHint, type DecodeLimits, type GrayImage } from '../imaging/decode.ts'
 import { createMetrics, type Metrics } from '../metrics/index.ts'
 import { loadModel, type LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams, ResizeMethod } from '../preprocess/params.ts'
 import { Admission } from './admission.ts'
+import { Limiter } from './limiter.ts'
 import { Batcher, type BatchOptions } from './batcher.ts'
 import { LruCache } from './cache.ts'
 import { startEngine, type EngineOptions } from './engine.ts'
 import { classify, type Classification } from './results.ts'
-import type { Engine } from './types.ts'
+import { concatTensors, type Engine } from './types.ts'
 import { countError, isInternal } from './errors.ts'
 import type { Prediction, PredictionEvent, PredictionListener, PredictOptions, WarmupResult } from './prediction.ts'
 
@@ -34,6 +35,13 @@ export interface ServiceOptions extends EngineOptions {
   cacheSize?: number
   /** Default: no batching (one image per model run). */
   batching?: BatchOptions
+  /**
+   * Decode JPEGs with shrink-on-load down to the model's input size (decodeImage's hint), before
+   * the resize. Default true. Both devices see the same decoded pixels.
+   */
+  shrinkOnLoad?: boolean
+  /** Images decoded at once (0: no bound of ours; libuv's pool runs 4). */
+  decodeConcurrency?: number
   /** Images decoding or waiting for the model before new ones get 503; default max(64, 8 x batch). */
   maxInProgress?: number
   /** Where the prediction metrics go; a registry of its own by default. */
@@ -41,7 +49,7 @@ export interface ServiceOptions extends EngineOptions {
 }
 
 /** One image waiting for the model: decoded pixels, or an already preprocessed [3,H,W] tensor. */
-type Item = { image: GrayImage } | { tensor: Float32Array }
+type Item = { image: GrayImage } | { tensor: Float32Array; preprocessMs?: number }
 
 type Cached = Pick<Classification, 'label' | 'probabilities' | 'score' | 'threshold' | 'cam'>
 
@@ -60,6 +68,9 @@ export class PredictionService {
   private readonly cache: LruCache<Cached>
   /** The bound on images in progress (backpressure). */
   readonly admission: Admission
+  /** What decoding is told about the use of the pixels (shrink-on-load). */
+  readonly decodeHint: DecodeHint
+  private readonly decoding: Limiter
   private readonly listeners = new Set<PredictionListener>()
   /** The last failure inside the engine (not bad input); health is degraded for a while after it. */
   lastInternalError?: { at: number; message: string }
@@ -77,7 +88,11 @@ export class PredictionService {
     this.metrics = opts.metrics ?? createMetrics()
     this.cache = new LruCache(opts.cacheSize ?? 0)
     this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch))
-    this.batcher = new Batcher((items) => this.runBatch(items), batching)
+    this.decoding = new Limiter(opts.decodeConcurrency ?? 0)
+    this.decodeHint = opts.shrinkOnLoad === false ? {} : { minSide: Math.max(params.outWidth, params.outHeight) }
+    // Runs start as soon as one of the engine's slots is free; a run holds at most the engine's own bound.
+    const runBatching = { ...batching, maxBatch: Math.max(1, Math.min(batching.maxBatch, engine.maxBatch ?? Infinity)) }
+    this.batcher = new Batcher((items) => this.runBatch(items), runBatching, engine.slots ?? 1)
   }
 
   /** Loads and checks the model and starts its engine (GPU or CPU). */
@@ -121,10 +136,10 @@ export class PredictionService {
       if (hit) return hit
       const release = this.admission.acquire(1)
       try {
-        const image = await decodeImage(bytes, this.limits)
+        const image = await this.decoding.run(() => decodeImage(bytes, this.limits, this.decodeHint))
         const decodeMs = performance.now() - t0
         this.metrics.decodeDuration.observe(decodeMs / 1000)
-        return await this.classifyItem({ image }, key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image)
+        return await this.classifyItem(await this.itemFor(image), key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image)
       } finally {
         release()
       }
@@ -164,7 +179,7 @@ export class PredictionService {
       throw new XrayError('MODEL_NOT_FOUND', `warm-up image not found: ${file}`, { cause })
     })
     const t0 = performance.now()
-    const image = await decodeImage(new Uint8Array(bytes), this.limits)
+    const image = await decodeImage(new Uint8Array(bytes), this.limits, this.decodeHint)
     const [result] = (await this.runBatch([{ image }], false)).results
     return { file: w.file, expected: w.score, score: result!.score, ms: performance.now() - t0, passed: Math.abs(result.score - w.score) <= w.tolerance }
   }
@@ -198,12 +213,26 @@ export class PredictionService {
     return prediction
   }
 
+  /** The engine's own preprocessing, off the main thread, as soon as the image is decoded (CPU workers); else the image. */
+  private async itemFor(image: GrayImage): Promise<Item> {
+    if (!this.engine.prepare) return { image }
+    try {
+      const p = await this.engine.prepare(image)
+      this.metrics.preprocessDuration.observe(p.ms / 1000)
+      return { tensor: p.tensor, preprocessMs: p.ms }
+    } catch (e) {
+      if (e instanceof XrayError) throw e
+      throw new XrayError('INFERENCE_FAILED', `preprocessing failed: ${(e as Error).message}`, { cause: e })
+    }
+  }
+
   private async classifyItem(item: Item, key: string, opts: PredictOptions, t0: number, decodeMs: number, input: { kind: 'image' | 'tensor'; bytes: number }, image?: GrayImage): Promise<Prediction> {
     const r = await this.batcher.submit(item)
     this.metrics.queueDuration.observe(r.queueMs / 1000)
     this.cache.set(key, r.result)
     this.metrics.cacheEntries.set(this.cache.size)
-    const timings = { queue: r.queueMs, decode: decodeMs, preprocess: r.preprocessMs, inference: r.inferenceMs, total: performance.now() - t0 }
+    const preprocess = 'tensor' in item ? (item.preprocessMs ?? 0) : r.preprocessMs
+    const timings = { queue: r.queueMs, decode: decodeMs, preprocess, inference: r.inferenceMs, total: performance.now() - t0 }
     const prediction = this.answer(r.result, opts, timings, r.batchSize, false)
     this.finish(prediction, r.result.score, opts, { sha256: key.slice(2), ...input }, image)
     return prediction
@@ -254,15 +283,14 @@ export class PredictionService {
       images.forEach((_, i) => results.push(classify(run.output, i, m)))
     }
     if (tensors.length) {
-      const all = new Float32Array(tensors.reduce((n, t) => n + t.length, 0))
-      tensors.reduce((o, t) => (all.set(t, o), o + t.length), 0)
-      const run = await this.engine.inferTensor(all, tensors.length)
+      // One tensor per image: the CPU engine joins them in its worker; other engines join them here.
+      const run = await this.engine.inferTensor(this.engine.prepare ? tensors : concatTensors(tensors), tensors.length)
       inferenceMs += run.inferenceMs
       tensors.forEach((_, i) => results.push(classify(run.output, i, m)))
     }
     if (observe) {
       this.metrics.batchSize.observe(items.length)
-      this.metrics.preprocessDuration.observe(preprocessMs / 1000)
+      if (images.length) this.metrics.preprocessDuration.observe(preprocessMs / 1000)
       this.metrics.inferenceDuration.observe(inferenceMs / 1000)
     }
     // Results in the order of `items`: images first in `results`, then tensors.

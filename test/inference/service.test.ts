@@ -50,7 +50,7 @@ describe('prediction service on the CPU', () => {
   })
 
   it('answers an FP32 tensor as the image it was preprocessed from (TypeScript reference preprocessing)', async () => {
-    const image = await decodeImage(originals[0]!)
+    const image = await decodeImage(originals[0]!, undefined, cpu.decodeHint) // as the service decodes: shrink-on-load
     const tensor = preprocessCpu(image, cpu.params, new Float32Array(3 * 224 * 224))
     const [fromTensor] = await cpu.predictTensor(tensor, 1, { source: 'oip', noCache: true })
     const fromImage = await cpu.predict(originals[0]!, { source: 'v1', noCache: true })
