@@ -7,7 +7,7 @@ import type { PreprocessParams } from '../preprocess/params.ts'
 import { WorkerClient } from './cpu/client.ts'
 import { createCpuSession, runCpuSession, type CpuSession, type CpuSessionOptions } from './cpu/session.ts'
 import { Mutex } from './mutex.ts'
-import { concatOutputs, concatTensors, type Engine, type EngineOutput, type EngineRun } from './types.ts'
+import { concatOutputs, type Engine, type EngineOutput, type EngineRun } from './types.ts'
 
 export interface CpuEngineOptions extends CpuSessionOptions {
   /** Model worker threads, each with its own session; 0 runs preprocessing and the model on the calling thread. */
@@ -22,9 +22,10 @@ type Prepared = { tensor: Float32Array; ms: number }
 
 /**
  * CPU engine: TypeScript preprocessing (the same math as the WGSL passes) and onnxruntime-node's
- * CPU execution provider. With workers, both run off the main thread: one worker preprocesses
- * each image as soon as it is decoded, while the model workers run the batches before it, so the
- * event loop only moves buffers.
+ * CPU execution provider. With workers, both run off the main thread, so the event loop only
+ * moves buffers: a model worker preprocesses the images of its batch itself, and while every
+ * model worker is busy, a preprocessing worker prepares the images waiting for the next batch
+ * (`prepare`), so batch N+1 is decoded and preprocessed while batch N runs.
  */
 export class CpuEngine implements Engine {
   readonly kind = 'cpu'
@@ -82,11 +83,7 @@ export class CpuEngine implements Engine {
   }
 
   async infer(images: GrayImage[]): Promise<EngineRun> {
-    if (this.prepare) {
-      const prepared = await Promise.all(images.map(this.prepare))
-      const r = await this.inferTensor(prepared.map((p) => p.tensor), images.length)
-      return { ...r, preprocessMs: prepared.reduce((s, p) => s + p.ms, 0) }
-    }
+    if (this.runners.length) return this.inferItems(images)
     const { outWidth: w, outHeight: h } = this.params
     const input = new Float32Array(images.length * this.size)
     let preprocessMs = 0
@@ -102,37 +99,53 @@ export class CpuEngine implements Engine {
   }
 
   /** Model outputs for `n` preprocessed images: one [n,3,H,W] tensor, or one [3,H,W] tensor per image. */
-  async inferTensor(input: Float32Array | Float32Array[], n: number): Promise<EngineRun> {
-    const parts = Array.isArray(input) ? input : [input]
+  inferTensor(input: Float32Array | Float32Array[], n: number): Promise<EngineRun> {
+    if (Array.isArray(input)) return this.inferItems(input)
+    return this.inferItems(Array.from({ length: n }, (_, i) => input.subarray(i * this.size, (i + 1) * this.size)))
+  }
+
+  /**
+   * One batch of decoded images and preprocessed tensors together, in order. A model worker
+   * preprocesses the images itself (no extra hand-over when nothing ran ahead of them).
+   */
+  async inferItems(items: (GrayImage | Float32Array)[]): Promise<EngineRun> {
     const t0 = performance.now()
     try {
       const outs: EngineOutput[] = []
+      let preprocessMs = 0
       // Runs of at most maxBatch images: the memory arena grows with the largest run.
-      for (let i = 0; i < n; i += this.maxBatch) {
-        const k = Math.min(this.maxBatch, n - i)
-        const run = parts.length === n ? parts.slice(i, i + k) : [parts[0]!.subarray(i * this.size, (i + k) * this.size)]
-        outs.push({ count: k, ...(await this.runOnce(run, k)) })
+      for (let i = 0; i < items.length; i += this.maxBatch) {
+        const run = items.slice(i, i + this.maxBatch)
+        const r = await this.runOnce(run)
+        preprocessMs += r.prepMs
+        outs.push({ count: run.length, logits: r.logits, cam: r.cam })
       }
-      return { output: concatOutputs(outs), preprocessMs: 0, inferenceMs: performance.now() - t0 }
+      return { output: concatOutputs(outs), preprocessMs, inferenceMs: performance.now() - t0 - preprocessMs }
     } catch (cause) {
       if (cause instanceof XrayError) throw cause
       throw new XrayError('INFERENCE_FAILED', `onnxruntime (CPU) inference failed: ${(cause as Error).message}`, { cause })
     }
   }
 
-  private async runOnce(parts: Float32Array[], n: number): Promise<{ logits: Float32Array; cam: Float32Array }> {
+  private async runOnce(items: (GrayImage | Float32Array)[]): Promise<{ logits: Float32Array; cam: Float32Array; prepMs: number }> {
     const { outWidth: w, outHeight: h } = this.params
+    const n = items.length
     if (this.local) {
-      const input = concatTensors(parts)
-      return this.mutex.run(() => runCpuSession(this.local!, this.model.manifest.input.name, input, [n, 3, h, w]))
+      const t0 = performance.now()
+      const input = new Float32Array(n * this.size)
+      items.forEach((it, i) => (it instanceof Float32Array ? input.set(it, i * this.size) : preprocessCpu(it, this.params, input, i * this.size)))
+      const prepMs = performance.now() - t0
+      const out = await this.mutex.run(() => runCpuSession(this.local!, this.model.manifest.input.name, input, [n, 3, h, w]))
+      return { ...out, prepMs }
     }
     // The least busy model worker; the tensors this engine's preprocessing made move there without a copy.
     const k = this.busy.indexOf(Math.min(...this.busy))
     this.busy[k]++
     try {
-      const transfer = parts.map((p) => p.buffer as ArrayBuffer).filter((b) => this.owned.delete(b))
-      const r = await this.runners[k]!.ask<{ id: number; ok: true; logits: Float32Array; cam: Float32Array; ms: number }>({ op: 'run', parts, n }, transfer)
-      return { logits: r.logits, cam: r.cam }
+      const parts = items.map((it) => (it instanceof Float32Array ? it : { width: it.width, height: it.height, data: it.data }))
+      const transfer = items.flatMap((it) => (it instanceof Float32Array && this.owned.delete(it.buffer as ArrayBuffer) ? [it.buffer as ArrayBuffer] : []))
+      const r = await this.runners[k]!.ask<{ id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number }>({ op: 'run', parts, n }, transfer)
+      return { logits: r.logits, cam: r.cam, prepMs: r.prepMs }
     } finally {
       this.busy[k]--
     }

@@ -213,9 +213,13 @@ export class PredictionService {
     return prediction
   }
 
-  /** The engine's own preprocessing, off the main thread, as soon as the image is decoded (CPU workers); else the image. */
+  /**
+   * The image itself, or, while every run slot of the engine is busy (CPU workers), its model
+   * input made by the engine's preprocessing worker meanwhile: the pipeline runs ahead only when
+   * there is a run to overlap with, and an idle engine gets the image with no extra hand-over.
+   */
   private async itemFor(image: GrayImage): Promise<Item> {
-    if (!this.engine.prepare) return { image }
+    if (!this.engine.prepare || this.batcher.busy < (this.engine.slots ?? 1)) return { image }
     try {
       const p = await this.engine.prepare(image)
       this.metrics.preprocessDuration.observe(p.ms / 1000)
@@ -270,6 +274,7 @@ export class PredictionService {
 
   /** One batch: decoded images through the engine's preprocessing, tensors straight to the model. */
   private async runBatch(items: Item[], observe = true) {
+    if (this.engine.inferItems) return this.runMixed(items, this.engine.inferItems.bind(this.engine), observe)
     const images = items.flatMap((it) => ('image' in it ? [it.image] : []))
     const tensors = items.flatMap((it) => ('tensor' in it ? [it.tensor] : []))
     const results: Classification[] = []
@@ -297,6 +302,17 @@ export class PredictionService {
     let ii = 0
     let ti = images.length
     return { results: items.map((it) => results['image' in it ? ii++ : ti++]!), preprocessMs, inferenceMs }
+  }
+  /** One run over images and tensors together (the CPU engine); results in the order of `items`. */
+  private async runMixed(items: Item[], run: NonNullable<Engine['inferItems']>, observe: boolean) {
+    const r = await run(items.map((it) => ('image' in it ? it.image : it.tensor)))
+    if (observe) {
+      this.metrics.batchSize.observe(items.length)
+      if (r.preprocessMs) this.metrics.preprocessDuration.observe(r.preprocessMs / 1000)
+      this.metrics.inferenceDuration.observe(r.inferenceMs / 1000)
+    }
+    const results = items.map((_, i) => classify(r.output, i, this.model.manifest))
+    return { results, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs }
   }
 }
 

@@ -25,10 +25,12 @@ export interface Engine {
   /** Most images the engine wants in one run; no bound when absent. */
   readonly maxBatch?: number
   /**
-   * Preprocesses one decoded image off the main thread, as soon as it is decoded (ahead of
-   * batching); the batch then goes to `inferTensor`. Absent: batches of images go to `infer`.
+   * Preprocesses one decoded image off the main thread, ahead of its batch (while the engine is
+   * busy with another). Engines that have it take mixed batches through `inferItems`.
    */
   readonly prepare?: (image: GrayImage) => Promise<{ tensor: Float32Array; ms: number }>
+  /** One run over decoded images and preprocessed [3, H, W] tensors, in order. */
+  inferItems?(items: (GrayImage | Float32Array)[]): Promise<EngineRun>
   /** Decoded images of any sizes -> model outputs, preprocessing included. */
   infer(images: GrayImage[]): Promise<EngineRun>
   /** Preprocessed input -> model outputs: one NCHW f32 batch [n, 3, H, W], or one [3, H, W] tensor per image. */

@@ -10,12 +10,20 @@ export type WorkerSetup =
 
 export type Request =
   | { id: number; op: 'prep'; width: number; height: number; data: Uint8Array }
-  /** `parts`: one [3,H,W] tensor per image, or one [n,3,H,W] tensor. */
-  | { id: number; op: 'run'; parts: Float32Array[]; n: number }
+  /** `parts`: per image a [3,H,W] tensor or decoded pixels (preprocessed here), or one [n,3,H,W] tensor. */
+  | { id: number; op: 'run'; parts: (Float32Array | Pixels)[]; n: number }
+
+/** Decoded 8-bit gray pixels. */
+export interface Pixels {
+  width: number
+  height: number
+  data: Uint8Array
+}
 
 export type Reply =
   | { id: number; ok: true; tensor: Float32Array; ms: number }
-  | { id: number; ok: true; logits: Float32Array; cam: Float32Array; ms: number }
+  /** `prepMs`: preprocessing of the pixels among the parts; `ms`: the whole request. */
+  | { id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number }
   | { id: number; ok: false; message: string }
 
 /** The first message of a worker: ready, or why it could not start. */

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { preprocessCpu } from '../../preprocess/cpu.ts'
-import type { Hello, Reply, Request, WorkerSetup } from './protocol.ts'
+import type { Hello, Pixels, Reply, Request, WorkerSetup } from './protocol.ts'
 import { createCpuSession, runCpuSession, type CpuSession } from './session.ts'
 
 const setup = workerData as WorkerSetup
@@ -14,20 +14,24 @@ const size = 3 * w * h
 
 let session: CpuSession | undefined
 
+const gray = (p: Pixels) => ({ ...p, format: 'png' as const, source: { bitDepth: 8 as const, channels: 1 } })
+
 async function handle(req: Request): Promise<Reply> {
   const t0 = performance.now()
   if (req.op === 'prep') {
-    const tensor = preprocessCpu({ width: req.width, height: req.height, data: req.data, format: 'png', source: { bitDepth: 8, channels: 1 } }, setup.params, new Float32Array(size))
+    const tensor = preprocessCpu(gray(req), setup.params, new Float32Array(size))
     return { id: req.id, ok: true, tensor, ms: performance.now() - t0 }
   }
   if (setup.role !== 'model' || !session) throw new Error('this worker has no model')
-  let input = req.parts[0]!
-  if (req.parts.length > 1) {
+  let input: Float32Array
+  if (req.parts.length === 1 && req.parts[0] instanceof Float32Array) input = req.parts[0]
+  else {
     input = new Float32Array(req.n * size)
-    req.parts.forEach((p, i) => input.set(p, i * size))
+    req.parts.forEach((p, i) => (p instanceof Float32Array ? input.set(p, i * size) : preprocessCpu(gray(p), setup.params, input, i * size)))
   }
+  const prepMs = performance.now() - t0
   const out = await runCpuSession(session, setup.inputName, input, [req.n, 3, h, w])
-  return { id: req.id, ok: true, logits: out.logits, cam: out.cam, ms: performance.now() - t0 }
+  return { id: req.id, ok: true, logits: out.logits, cam: out.cam, prepMs, ms: performance.now() - t0 }
 }
 
 /** Opens the session (model workers), says ready, then answers requests in order. */
