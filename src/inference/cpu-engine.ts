@@ -16,7 +16,7 @@ export interface CpuEngineOptions extends CpuSessionOptions {
   maxBatch: number
 }
 
-export const defaultCpuOptions = (): CpuEngineOptions => ({ threads: os.availableParallelism(), workers: 1, maxBatch: 4, memoryArena: true })
+export const defaultCpuOptions = (): CpuEngineOptions => ({ threads: os.availableParallelism(), workers: 1, maxBatch: 2, memoryArena: true })
 
 type Prepared = { tensor: Float32Array; ms: number }
 
