@@ -66,7 +66,7 @@ die() { echo "gpu-check: $*" >&2; exit 1; }
 
 # Sizes of what the device tool sends: tracked files + untracked files git does not ignore.
 tree_bytes() {
-  (cd "$root" && { git ls-files -z; git ls-files -z --others --exclude-standard; } \
+  (cd "$root" && { git ls-files -z; git ls-files -z --others --exclude-standard -- . ':!.gpu-carry'; } \
     | xargs -0 -r stat -c %s 2>/dev/null | awk '{s += $1} END {print s + 0}')
 }
 
@@ -97,7 +97,11 @@ prepare() {
 
   rm -rf "$carry"
   mkdir -p "$carry/app" "$carry/debs"
-  grep -qx '/.gpu-carry/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpu-carry/' >>"$root/.git/info/exclude"
+  # Ignored, so the device tool carries it only when named in `carry` (a worktree shares its
+  # repository's exclude file: not written there; tree_bytes leaves .gpu-carry out either way).
+  if [ -d "$root/.git" ]; then
+    grep -qx '/.gpu-carry/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpu-carry/' >>"$root/.git/info/exclude"
+  fi
 
   echo "== node $(node -v) (stripped, xz -9)"
   strip -o "$carry/node" "$(readlink -f "$(command -v node)")" || cp "$(readlink -f "$(command -v node)")" "$carry/node"

@@ -31,8 +31,10 @@ export default defineCommand({
       const maxDiff = args['max-diff'] === undefined ? undefined : numberArg(args, 'max-diff', (n) => n >= 0, 'a number >= 0')
       const golden = args.golden ? await readGolden(args.golden) : undefined
       const { config } = await commandConfig(args)
+      const options = serviceOptions(config)
       const service = await PredictionService.create({
-        ...serviceOptions(config),
+        ...options,
+        cpu: { ...options.cpu, maxBatch: batch }, // --batch is the run size on the CPU too
         architecture: undefined, // eval takes any model it is given
         resize,
         cacheSize: 0,

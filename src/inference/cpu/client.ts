@@ -37,6 +37,7 @@ export class WorkerClient {
       if (!('id' in reply)) return
       const p = this.pending.get(reply.id)
       this.pending.delete(reply.id)
+      if (this.pending.size === 0) w.unref()
       if (!p) return
       if (reply.ok) p.resolve(reply)
       else p.reject(new XrayError('INFERENCE_FAILED', `CPU ${this.setup.role} worker: ${reply.message}`))
@@ -51,7 +52,9 @@ export class WorkerClient {
       if (!this.closed) fail(`exited (code ${code})`)
     })
     ready.catch(() => undefined)
-    return ready
+    // An idle worker does not keep the process alive (a command that fails before closing the
+    // service still exits); it is held only while requests wait for it.
+    return ready.then((worker) => (worker.unref(), worker))
   }
 
   /** Sends one request; `transfer` lists buffers handed over without a copy. */
@@ -60,6 +63,7 @@ export class WorkerClient {
     const w = await this.start()
     const id = this.next++
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) w.ref()
       this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject })
       w.postMessage({ ...req, id }, transfer)
     })
