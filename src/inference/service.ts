@@ -288,8 +288,7 @@ export class PredictionService {
       images.forEach((_, i) => results.push(classify(run.output, i, m)))
     }
     if (tensors.length) {
-      // One tensor per image: the CPU engine joins them in its worker; other engines join them here.
-      const run = await this.engine.inferTensor(this.engine.prepare ? tensors : concatTensors(tensors), tensors.length)
+      const run = await this.engine.inferTensor(concatTensors(tensors), tensors.length)
       inferenceMs += run.inferenceMs
       tensors.forEach((_, i) => results.push(classify(run.output, i, m)))
     }
