@@ -34,6 +34,8 @@ export default {
     },
     /** Text files imported as strings. */
     textLoaders: ['.wgsl'],
+    /** The CPU engine's worker threads run this bundle, extracted like the other files (src/inference/cpu/script.ts). */
+    workers: [{ entry: 'src/inference/cpu/worker.ts', group: 'cpu-worker', file: 'cpu-worker.cjs' }],
   },
 
   /** zstd level for assets; a file is stored compressed only when that saves at least minSaving. */

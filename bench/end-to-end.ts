@@ -9,7 +9,7 @@ export async function benchEndToEnd(ctx: Context): Promise<Table> {
   const missing = await ortNodeMissing()
   if (missing) return { id: 'end-to-end', title, description: '', rows: [], notes: [], skipped: missing }
   const services = new Map<number, PredictionService>()
-  for (const n of [1, 16]) services.set(n, await PredictionService.create({ device: 'cpu', batching: { maxBatch: n, maxDelayMs: 1000 } }))
+  for (const n of [1, 16]) services.set(n, await PredictionService.create({ device: 'cpu', cpu: { maxBatch: n }, batching: { maxBatch: n, maxDelayMs: 1000 } }))
   const parts = new Map<number, { decode: number[]; preprocess: number[]; inference: number[]; score: number }>()
   const cases = [1, 16].map((n) => {
     const inputs = copies(ctx.bytes, n)

@@ -1,103 +1,89 @@
 /**
- * `npm run bench:http`: throughput and latency of the real model server on loopback, with dynamic
- * batching on and off in the same run. Each configuration runs as its own `xrayops serve` child
- * process (prediction cache off, so every request runs the model); rounds alternate between them.
+ * `npm run bench:http`: the real model server against a plain one (bench/plain-server.ts), on
+ * loopback, at concurrency 1 and 16, in one run. Each server is its own child process (xrayops
+ * with its prediction cache off, so every request runs the model); every round runs each load on
+ * each server, alternating which server goes first, so load from other programs falls on both.
+ * During each load a prober GETs /health every 20 ms: its p99 shows whether the event loop stays free.
  *
- *   npm run bench:http -- [--concurrency 16] [--requests 200] [--rounds 2] [--device cpu] [--json]
+ *   npm run bench:http -- [--rounds 3] [--requests 48] [--requests-c16 192] [--device cpu] [--json]
+ *                         [--variant 'NAME=--flag value ENV=value ...']...   # more xrayops servers (levers)
+ *                         [--images DIR] [--no-plain] [--xrayops CLI.mjs]   # CLI.mjs: a bundled CLI (scripts/gpu-check.sh)
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { percentile as pct, runLoad } from '../src/ops/load.ts'
-import { freePort, spawnXrayops, waitFor200 } from '../test/helpers/process.ts'
+import { runLoad } from '../src/ops/load.ts'
+import { cpuMs, loadImages, loopLagP99, probeHealth, rssMiB, startPlain, startXrayops, type Server } from './http-servers.ts'
+import { printReport, summarize, type Cell } from './http-report.ts'
 
 const { values: args } = parseArgs({
   options: {
-    concurrency: { type: 'string', default: '16' },
-    requests: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '48' },
+    'requests-c16': { type: 'string', default: '192' },
     device: { type: 'string', default: 'cpu' },
+    variant: { type: 'string', multiple: true, default: [] },
+    'no-plain': { type: 'boolean', default: false },
+    images: { type: 'string' },
+    xrayops: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 })
-const concurrency = Number(args.concurrency)
-const requests = Number(args.requests)
 const rounds = Number(args.rounds)
-
-/** Real X-rays at original resolution: the shared test split, else the two fixtures. */
-function loadImages(): Uint8Array[] {
-  const shared = '../shared/data/kermany/test-original'
-  const files = existsSync(shared)
-    ? ['NORMAL', 'PNEUMONIA'].flatMap((l) => readdirSync(path.join(shared, l)).slice(0, 24).map((f) => path.join(shared, l, f)))
-    : ['test/fixtures/xray-original/IM-0001-0001.jpeg', 'test/fixtures/xray-original/person100_bacteria_475.jpeg']
-  return files.map((f) => new Uint8Array(readFileSync(f)))
-}
-
-const configs = [
-  { name: 'batching on (batch_size 16, batch_timeout 5 ms)', env: { BATCH_SIZE: '16', BATCH_TIMEOUT: '5' }, flags: ['--batching', 'true'] },
-  { name: 'batching off', env: {} as Record<string, string>, flags: ['--batching', 'false'] },
+const loads = [
+  { concurrency: 1, requests: Number(args.requests) },
+  { concurrency: 16, requests: Number(args['requests-c16']) },
 ]
 
-const images = loadImages()
-const servers = await Promise.all(
-  configs.map(async (c) => {
-    const port = await freePort()
-    const proc = spawnXrayops(['serve', '--host', '127.0.0.1', '--port', String(port), '--device', args.device!, ...c.flags], {
-      CACHE_SIZE: '0',
-      LOG_LEVEL: 'warn',
-      ...c.env,
-    })
-    return { ...c, url: `http://127.0.0.1:${port}`, proc }
-  }),
-)
+const images = loadImages(args.images)
+const variants = args.variant!.map((v) => {
+  const [name, flags = ''] = v.split(/=(.*)/s)
+  return { name: name!, flags: flags.split(/\s+/).filter(Boolean) }
+})
+const servers: Server[] = []
+const load0 = os.loadavg()
 try {
-  for (const s of servers) await waitFor200(`${s.url}/health`, 120_000)
-  const samples = new Map(servers.map((s) => [s.name, { latencies: [] as number[], seconds: 0, n: 0, errors: 0, batches: [] as number[] }]))
-  for (const s of servers) await runLoad(s.url, images, concurrency, concurrency) // warm-up
+  servers.push(await startXrayops('xrayops', args.device!, [], args.xrayops))
+  for (const v of variants) servers.push(await startXrayops(v.name, args.device!, v.flags, args.xrayops))
+  if (!args['no-plain']) servers.push(await startPlain())
+  for (const s of servers) await runLoad(s.url, images, 32, 16, { timeoutMs: 120_000 }) // warm-up
+
+  const cells = new Map<string, Cell>()
   for (let r = 0; r < rounds; r++) {
-    for (const s of r % 2 ? [...servers].reverse() : servers) {
-      const out = await runLoad(s.url, images, requests, concurrency)
-      const acc = samples.get(s.name)!
-      acc.latencies.push(...out.latencies)
-      acc.seconds += out.seconds
-      acc.n += out.latencies.length
-      acc.errors += out.errors
-      acc.batches.push(...out.batches)
+    for (const { concurrency, requests } of loads) {
+      const order = r % 2 ? [...servers].reverse() : servers
+      for (const s of order) {
+        const key = `${s.name}|${concurrency}`
+        const cell = cells.get(key) ?? { server: s.name, concurrency, rounds: [], health: [], loopLag: [], latencies: [], batches: [], loadavg: [] }
+        cells.set(key, cell)
+        const before = os.loadavg()[0]
+        await loopLagP99(s.url) // resets the server's event-loop delay histogram
+        const prober = probeHealth(s.url, 20)
+        const cpu0 = cpuMs(s.pid)
+        const out = await runLoad(s.url, images, requests, concurrency, { timeoutMs: 60_000 })
+        const cpu = cpuMs(s.pid) - cpu0
+        cell.health.push(...(await prober.stop()))
+        const lag = await loopLagP99(s.url)
+        if (lag !== undefined) cell.loopLag.push(lag)
+        cell.loadavg.push(before, os.loadavg()[0])
+        cell.latencies.push(...out.latencies)
+        cell.batches.push(...out.batches)
+        cell.rounds.push({ requests: out.requests, seconds: out.seconds, cpuMs: cpu, rps: out.requests / out.seconds, p50: out.latencies[Math.floor(out.latencies.length / 2)]!, errors: out.errors, rss: concurrency === 16 ? rssMiB(s.pid) : undefined })
+      }
     }
   }
-  const health = (await (await fetch(`${servers[0].url}/health`)).json()) as { device: { name: string } }
-  const rows = [...samples].map(([name, a]) => {
-    const sorted = [...a.latencies].sort((x, y) => x - y)
-    return {
-      name,
-      requests: a.n,
-      errors: a.errors,
-      throughput_rps: a.n / a.seconds,
-      p50_ms: pct(sorted, 0.5),
-      p95_ms: pct(sorted, 0.95),
-      p99_ms: pct(sorted, 0.99),
-      mean_batch: a.batches.reduce((x, y) => x + y, 0) / Math.max(1, a.batches.length),
-    }
-  })
+  const health = JSON.parse(await (await fetch(`${servers[0]!.url}/health`)).text()) as { device?: { name: string } }
   const meta = {
     date: new Date().toISOString(),
-    machine: `${os.cpus()[0]?.model} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    device: health.device.name,
-    concurrency,
-    requests_per_round: requests,
+    machine: `${os.cpus()[0]?.model?.trim()} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    device: health.device?.name ?? '?',
     rounds,
     images: `${images.length} real X-rays (${images.length > 2 ? 'Kermany test split, original resolution' : 'test fixtures'}), JPEG bodies`,
+    loadavg: { start: load0[0], end: os.loadavg()[0] },
   }
-  if (args.json) console.log(JSON.stringify({ meta, rows }, null, 2))
-  else {
-    console.log(`${meta.date} | ${meta.machine} | model on ${meta.device} | concurrency ${concurrency} | ${requests} requests x ${rounds} rounds | ${meta.images}\n`)
-    console.log('| server | requests | errors | throughput (req/s) | p50 ms | p95 ms | p99 ms | mean batch |')
-    console.log('|---|---|---|---|---|---|---|---|')
-    for (const r of rows)
-      console.log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.throughput_rps.toFixed(1)} | ${r.p50_ms.toFixed(1)} | ${r.p95_ms.toFixed(1)} | ${r.p99_ms.toFixed(1)} | ${r.mean_batch.toFixed(2)} |`)
-  }
+  const report = summarize([...cells.values()], servers.map((s) => s.name))
+  if (args.json) console.log(JSON.stringify({ meta, ...report }, null, 2))
+  else printReport(meta, report)
 } finally {
-  for (const s of servers) s.proc.child.kill('SIGTERM')
-  await Promise.all(servers.map((s) => s.proc.exited))
+  await Promise.all(servers.map((s) => s.stop()))
 }
+

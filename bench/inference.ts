@@ -36,7 +36,7 @@ export async function benchInference(ctx: Context): Promise<Table[]> {
   const missing = await ortNodeMissing()
   for (const t of missing ? [] : threads) {
     ctx.log(`inference: onnxruntime-node CPU EP, ${t} thread(s)`)
-    const { value: engine, ms: createMs } = await timed(() => CpuEngine.create(ctx.model, ctx.params('area'), t))
+    const { value: engine, ms: createMs } = await timed(() => CpuEngine.create(ctx.model, ctx.params('area'), { threads: t, workers: 0 }))
     const firstRunMs: Record<number, number> = {}
     for (const n of BATCHES) firstRunMs[n] = (await timed(() => engine.inferTensor(inputs[n], n))).ms
     engines.push({

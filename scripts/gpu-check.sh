@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# GPU host check: the golden eval on the WebGPU path and the core benchmark (bench/core.ts --quick)
-# on a host with an NVIDIA GPU (the device tool's nvidia-h100-x1 / nvidia-h200 machines).
+# GPU host check: the golden eval on the WebGPU path, the core benchmark (bench/core.ts --quick),
+# the HTTP benchmark on the GPU path (bench/http.ts --device gpu) and a PyTorch eager
+# EfficientNet-B0 (2 classes) timing on the same GPU, on a host with an NVIDIA GPU (the device
+# tool's nvidia-h100-x1 / nvidia-h200 machines).
 #
 # Prepared and syntax-checked on a CPU machine; not yet run on a GPU host.
 #
@@ -13,7 +15,7 @@
 #   .gpu-carry/node_modules.tar.xz  only the packages loaded at run time and their files for
 #                                   linux-x64: sharp + libvips, webgpu (dawn.node), onnxruntime-web
 #                                   (JSEP bundle + wasm, Node build + wasm)                  ~17 MiB
-#   .gpu-carry/app.tar.xz           the CLI (xrayops.mjs) and bench/core.ts bundled by esbuild, so
+#   .gpu-carry/app.tar.xz           the CLI (xrayops.mjs), bench/core.ts and bench/http.ts bundled by esbuild, so
 #                                   the host needs neither tsx nor esbuild; unpacked into
 #                                   .gpu-carry/app/ (bundles resolve node_modules from there)  <1 MiB
 #   .gpu-carry/debs/                glvnd + Vulkan loader: libvulkan1 libegl1 libglvnd0 libopengl0
@@ -40,7 +42,13 @@
 #   eval-fixtures.json    xrayops eval test/fixtures/xray-224 --golden ... --json --device gpu
 #   eval-224.json         the same on the 624 224x224 test copies (when carried)
 #   bench-quick.json      bench/core.ts --quick --json (the WebGPU and WGSL rows on the real GPU)
-#   torch-anchor.json     PyTorch eager EfficientNet-B0 on the same GPU (when torch + timm are there)
+#   bench-http.json       bench/http.ts --device gpu --json: xrayops serving on the GPU at c=1 and
+#                         c=16, with /health p99 under load (the plain server too when
+#                         onnxruntime-node is carried: cpu profile)
+#   torch-anchor.json     PyTorch eager EfficientNet-B0 (timm, else torchvision; 2 classes) on the
+#                         same GPU, batch 1 and 16 (when torch is there)
+# XRAYOPS_GPU_CHECK_SOFTWARE=1 accepts a software adapter (lavapipe) to try the script on a CPU
+# machine: `scripts/gpu-check.sh run` from a checkout with VK_DRIVER_FILES set.
 # Expected: eval max |dP| vs golden ~1e-6 (docs/EVALUATION.md), the adapter an NVIDIA one (not
 # fallback); compare bench-quick.json with the H100 table in docs/BENCHMARKS.md.
 set -uo pipefail
@@ -58,7 +66,7 @@ die() { echo "gpu-check: $*" >&2; exit 1; }
 
 # Sizes of what the device tool sends: tracked files + untracked files git does not ignore.
 tree_bytes() {
-  (cd "$root" && { git ls-files -z; git ls-files -z --others --exclude-standard; } \
+  (cd "$root" && { git ls-files -z; git ls-files -z --others --exclude-standard -- . ':!.gpu-carry'; } \
     | xargs -0 -r stat -c %s 2>/dev/null | awk '{s += $1} END {print s + 0}')
 }
 
@@ -89,7 +97,11 @@ prepare() {
 
   rm -rf "$carry"
   mkdir -p "$carry/app" "$carry/debs"
-  grep -qx '/.gpu-carry/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpu-carry/' >>"$root/.git/info/exclude"
+  # Ignored, so the device tool carries it only when named in `carry` (a worktree shares its
+  # repository's exclude file: not written there; tree_bytes leaves .gpu-carry out either way).
+  if [ -d "$root/.git" ]; then
+    grep -qx '/.gpu-carry/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpu-carry/' >>"$root/.git/info/exclude"
+  fi
 
   echo "== node $(node -v) (stripped, xz -9)"
   strip -o "$carry/node" "$(readlink -f "$(command -v node)")" || cp "$(readlink -f "$(command -v node)")" "$carry/node"
@@ -102,7 +114,10 @@ prepare() {
     "${externals[@]}")
   (cd "$root" && echo "import { run } from './src/cli/main.ts'; await run()" \
     | node_modules/.bin/esbuild --sourcefile=xrayops.ts "${common[@]}" --outfile="$carry/app/xrayops.mjs") || die "bundling the CLI failed"
-  (cd "$root" && node_modules/.bin/esbuild bench/core.ts bench/ort-web-child.ts "${common[@]}" \
+  # The CPU engine's worker thread script, found beside the CLI bundle (src/inference/cpu/script.ts).
+  (cd "$root" && node_modules/.bin/esbuild src/inference/cpu/worker.ts "${common[@]}" --outfile="$carry/app/cpu-worker.mjs") \
+    || die "bundling the CPU worker failed"
+  (cd "$root" && node_modules/.bin/esbuild bench/core.ts bench/ort-web-child.ts bench/http.ts bench/plain-server.ts "${common[@]}" \
     --outdir="$carry/app" --out-extension:.js=.mjs) || die "bundling bench/ failed"
   tar -C "$carry" -cf - app | xz -9 >"$carry/app.tar.xz" && rm -rf "$carry/app"
 
@@ -155,6 +170,15 @@ prepare() {
     cp "$shared/models/pneumonia-efficientnet_b0-v1.golden-test-224.csv" "$carry/data/golden-test-224.csv"
   else
     echo "== data: not carried (no ../shared, cpu profile, or it would pass the limit); the tracked fixtures are used"
+  fi
+  # Original-resolution X-rays for bench:http (12 per label), while they fit.
+  used=$(($(tree_bytes) + $(du -sb "$carry" | cut -f1)))
+  if [ -d "$shared/data/kermany/test-original" ] && [ $((used + 4 * MiB)) -lt $((LIMIT - 2 * MiB)) ]; then
+    for l in NORMAL PNEUMONIA; do
+      mkdir -p "$carry/data/originals/$l"
+      ls "$shared/data/kermany/test-original/$l" | sort | head -12 | while read -r f; do cp "$shared/data/kermany/test-original/$l/$f" "$carry/data/originals/$l/"; done
+    done
+    echo "== data: 24 original-resolution X-rays for bench:http"
   fi
 
   used=$(($(tree_bytes) + $(du -sb "$carry" | cut -f1)))
@@ -266,14 +290,34 @@ eval_224() {
 }
 bench_quick() { bench --quick --json >"$OUT/bench-quick.json"; }
 
-# PyTorch eager EfficientNet-B0 (random weights, same graph as the shipped model) on the same GPU:
-# the anchor for the WebGPU figures, as in docs/BENCHMARKS.md.
+# bench:http on the GPU path: xrayops serve --device gpu (and the plain CPU server where
+# onnxruntime-node is there), 2 rounds, the shared X-rays when carried, else the fixtures.
+bench_http() {
+  local plain=()
+  [ -d "$root/node_modules/onnxruntime-node" ] || plain=(--no-plain)
+  if [ -d "$root/node_modules/tsx" ]; then
+    node --import "$root/bin/register.mjs" "$root/bench/http.ts" --device gpu --rounds 2 "${plain[@]}" --json >"$OUT/bench-http.json"
+  else
+    local images=()
+    [ -d "$carry/data/originals" ] && images=(--images "$carry/data/originals")
+    node "$carry/app/http.mjs" --device gpu --rounds 2 --xrayops "$carry/app/xrayops.mjs" "${plain[@]}" "${images[@]}" --json >"$OUT/bench-http.json"
+  fi
+}
+
+# PyTorch eager EfficientNet-B0 (random weights, 2 classes: the same graph as the shipped model)
+# on the same GPU: the anchor for the WebGPU figures, as in docs/BENCHMARKS.md.
 torch_anchor() {
   python3 - >"$OUT/torch-anchor.json" <<'PY'
 import json, statistics, time
-import torch, timm
-m = timm.create_model("efficientnet_b0", num_classes=2).eval().cuda()
-out = {"torch": torch.__version__, "timm": timm.__version__, "gpu": torch.cuda.get_device_name(0), "median_ms": {}}
+import torch
+try:
+    import timm
+    m, src = timm.create_model("efficientnet_b0", num_classes=2), "timm " + timm.__version__
+except ImportError:
+    import torchvision
+    m, src = torchvision.models.efficientnet_b0(num_classes=2), "torchvision " + torchvision.__version__
+m = m.eval().cuda()
+out = {"torch": torch.__version__, "model": src, "gpu": torch.cuda.get_device_name(0), "median_ms": {}}
 with torch.inference_mode():
     for n in (1, 16):
         x = torch.randn(n, 3, 224, 224, device="cuda")
@@ -303,6 +347,10 @@ run_check() {
   if [ -d "$root/node_modules/webgpu" ]; then
     step vulkan setup_vulkan
     step env describe_env && grep -q '"fallback": false' "$OUT/env.txt" && gpu=1
+    if [ "$gpu" = 0 ] && [ -n "${XRAYOPS_GPU_CHECK_SOFTWARE:-}" ] && grep -q '"info"' "$OUT/env.txt"; then
+      echo "XRAYOPS_GPU_CHECK_SOFTWARE: running the GPU steps on a software adapter"
+      gpu=1
+    fi
   else
     echo "no webgpu package carried (cpu profile): CPU rows only"
     nvidia-smi -L >"$OUT/env.txt" 2>&1
@@ -314,7 +362,9 @@ run_check() {
     echo "no hardware WebGPU adapter: skipping the GPU eval"
   fi
   step bench-quick bench_quick
-  if python3 -c 'import torch, timm; assert torch.cuda.is_available()' 2>/dev/null; then step torch-anchor torch_anchor; fi
+  if [ "$gpu" = 1 ]; then step bench-http bench_http; fi
+  if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then step torch-anchor torch_anchor
+  else echo "no PyTorch with CUDA here: no anchor timing"; fi
   echo "gpu-check: $failures step(s) failed"
   sleep 1 # lets tee write the end of log.txt
   [ "$failures" -eq 0 ]

@@ -29,7 +29,14 @@ export interface SourcePatch {
 export interface BuildConfig {
   output: string
   node: { package: string; version: string; integrity: string; strip: boolean; strippedSha256?: string }
-  bundle: { entry: string; target: string; alias: Record<string, string>; textLoaders: string[] }
+  bundle: {
+    entry: string
+    target: string
+    alias: Record<string, string>
+    textLoaders: string[]
+    /** Worker thread scripts: each entry bundled alone and embedded as `file` in `group`. */
+    workers: { entry: string; group: string; file: string }[]
+  }
   compression: { level: number; minSaving: number }
   assets: AssetSpec[]
   patches: SourcePatch[]

@@ -43,6 +43,11 @@ const work = fs.mkdtempSync(path.join(cacheDir, 'work-'))
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }))
 
 const assets = resolveAssets(config)
+for (const w of config.bundle.workers) {
+  const file = path.join(work, w.file)
+  await bundle(config, assets, repoRoot, file, w.entry)
+  assets.push({ group: w.group, source: file, path: `app/${w.file}`, addon: false })
+}
 const prepared = await prepareAssets(assets, config.compression, { cache: path.join(cacheDir, 'assets'), work, useCache: !opts['no-cache'] })
 const main = path.join(work, 'bundle.cjs')
 await bundle(config, assets, repoRoot, main)

@@ -12,7 +12,7 @@ import type { ResolvedAsset, SourcePatch } from './config.ts'
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-export function nativePlugin(opts: { root: string; assets: ResolvedAsset[]; patches: SourcePatch[]; runtimeModule: string }): Plugin {
+export function nativePlugin(opts: { root: string; assets: ResolvedAsset[]; patches: SourcePatch[]; runtimeModule: string; requireAll?: boolean }): Plugin {
   const addons = new Map(opts.assets.filter((a) => a.addon).map((a) => [a.source, a.path]))
   const rel = (p: string) => path.relative(opts.root, p).split(path.sep).join('/')
   return {
@@ -47,7 +47,7 @@ export function nativePlugin(opts: { root: string; assets: ResolvedAsset[]; patc
         })
       }
       build.onEnd((result) => {
-        if (result.errors.length) return
+        if (result.errors.length || opts.requireAll === false) return
         const missing = [...addons.keys()].filter((a) => !used.has(a))
         if (missing.length) result.errors.push({ id: 'unused-addon', pluginName: 'xrayops-native', text: `addons embedded but never required by the bundle: ${missing.map(rel).join(', ')}`, location: null, notes: [], detail: undefined })
       })

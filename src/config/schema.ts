@@ -21,11 +21,21 @@ export interface ServerConfig {
   performance: {
     cacheSize: number
     enableBatching: boolean
-    /** Longest wait for a batch to fill, in milliseconds. */
+    /** How long an idle engine waits for a batch to fill, in milliseconds; 0: it starts at once. */
     batchTimeoutMs: number
     batchSize: number
-    /** onnxruntime CPU threads; 0: one per core. */
+    /** JPEG shrink-on-load (DCT scaling) down to the model's input size before the resize. */
+    shrinkOnLoad: boolean
+    /** Images decoded at once; 0: as many as libuv's thread pool runs (UV_THREADPOOL_SIZE, 4 by default). */
+    decodeConcurrency: number
+    /** CPU model worker threads, each with its own onnxruntime session; 0: on the main thread. */
+    cpuWorkers: number
+    /** onnxruntime intra-op threads per model worker; 0: the cores divided among the workers. */
     cpuThreads: number
+    /** Most images in one onnxruntime CPU run (its memory arena grows with the largest run). */
+    cpuBatchSize: number
+    /** onnxruntime's CPU memory arena (fast; holds the largest run's memory) or plain allocations (slow). */
+    cpuMemoryArena: boolean
   }
   gpu: {
     /** DEVICE=auto also takes a software adapter (lavapipe, SwiftShader); DEVICE=gpu always does. */

@@ -9,6 +9,19 @@ import { loadSharp } from '../runtime/native.ts'
 
 export { defaultDecodeLimits, type DecodeLimits } from './limits.ts'
 
+/**
+ * What the caller will do with the pixels, so a decoder may deliver fewer. Decoders that cannot
+ * use a hint (PNG, DICOM) ignore it and return the full image.
+ */
+export interface DecodeHint {
+  /**
+   * The pixels go to a resize down to this many pixels per side: a JPEG is then decoded with
+   * libjpeg's DCT scaling (shrink-on-load) and reduced with a linear filter until its shorter
+   * side is this long (never below it, never enlarged). See docs/EVALUATION.md for the accuracy.
+   */
+  minSide?: number
+}
+
 /** An 8-bit single-channel image, row-major. */
 export interface GrayImage {
   width: number
@@ -19,7 +32,7 @@ export interface GrayImage {
    * Bits per sample and channel count of the source, for the record; for colour sources, the
    * fraction of pixels with real chroma (luminance.ts chromaFraction).
    */
-  source: { bitDepth: 8 | 16; channels: number; chroma?: number }
+  source: { bitDepth: 8 | 16; channels: number; chroma?: number; scaledFrom?: { width: number; height: number } }
   /** DICOM input only: its non-identifying acquisition attributes. */
   dicom?: DicomInfo
 }
@@ -35,8 +48,11 @@ const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): 
     : new XrayError('CORRUPT_IMAGE', `${format.toUpperCase()} data cannot be decoded: ${msg.trim()}`, { cause })
 }
 
-/** Validates and decodes a PNG, JPEG or DICOM to 8-bit luminance. Throws XrayError with a stable code. */
-export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defaultDecodeLimits): Promise<GrayImage> {
+/**
+ * Validates and decodes a PNG, JPEG or DICOM to 8-bit luminance. Throws XrayError with a stable code.
+ * Limits apply to the encoded image's own size, before any `hint` shrinks it.
+ */
+export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defaultDecodeLimits, hint: DecodeHint = {}): Promise<GrayImage> {
   if (input.length === 0) throw new XrayError('EMPTY_INPUT', 'the image is empty (0 bytes)')
   if (input.length > limits.maxBytes)
     throw new XrayError('INPUT_TOO_LARGE', `the image is ${input.length} bytes; the limit is ${limits.maxBytes}`, {
@@ -64,7 +80,12 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
   const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb'
   let raw: { data: Buffer; info: OutputInfo }
   try {
-    raw = await sharp(input, opts).removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
+    let pipeline = sharp(input, opts)
+    const side = hint.minSide
+    if (format === 'jpeg' && side && Math.min(width, height) > side)
+      // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
+      pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
+    raw = await pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
   } catch (cause) {
     throw decodeFailure(format, cause, input)
   }
@@ -78,6 +99,11 @@ export async function decodeImage(input: Uint8Array, limits: DecodeLimits = defa
     height: info.height,
     data: toLuminance(samples, pixels, info.channels),
     format,
-    source: { bitDepth: sixteen ? 16 : 8, channels: info.channels, ...(info.channels >= 3 ? { chroma: chromaFraction(samples, pixels, info.channels) } : {}) },
+    source: {
+      bitDepth: sixteen ? 16 : 8,
+      channels: info.channels,
+      ...(info.channels >= 3 ? { chroma: chromaFraction(samples, pixels, info.channels) } : {}),
+      ...(info.width !== width || info.height !== height ? { scaledFrom: { width, height } } : {}),
+    },
   }
 }

@@ -1,7 +1,10 @@
 export interface BatchOptions {
   /** Most images per model run. 1 turns batching off. */
   maxBatch: number
-  /** Longest an image waits for others to join its batch, in milliseconds. */
+  /**
+   * How long an image waits for others when the engine is idle, in milliseconds. 0 (the default):
+   * an idle engine starts at once, and images that arrive while it runs form the next batch.
+   */
   maxDelayMs: number
 }
 
@@ -24,16 +27,22 @@ interface Waiting<I, R> {
 }
 
 /**
- * Dynamic batching: concurrent predictions share one model run, up to `maxBatch` images or
- * `maxDelayMs` after the first one arrived. One batch runs at a time; requests arriving
- * meanwhile form the next. Each caller gets its own image's result.
+ * Dynamic batching without a fixed window: when a run slot of the engine is free, a batch starts
+ * at once with what is waiting (up to `maxBatch`); while every slot is busy, arrivals gather and
+ * start together when one frees. `slots` is how many runs the engine takes at a time (its model
+ * workers). A non-zero `maxDelayMs` makes an idle engine wait that long for a fuller batch.
+ * Each caller gets its own item's result.
  */
 export class Batcher<I, R> {
   private queue: Waiting<I, R>[] = []
   private timer?: NodeJS.Timeout
-  private running = false
+  private running = 0
 
-  constructor(private readonly run: BatchRun<I, R>, private readonly opts: BatchOptions) {}
+  constructor(
+    private readonly run: BatchRun<I, R>,
+    private readonly opts: BatchOptions,
+    private readonly slots = 1,
+  ) {}
 
   submit(item: I): Promise<BatchedResult<R>> {
     return new Promise((resolve, reject) => {
@@ -42,23 +51,34 @@ export class Batcher<I, R> {
     })
   }
 
+  /** Items waiting for a run. */
   get pending(): number {
     return this.queue.length
   }
 
-  private schedule() {
-    if (this.running) return
-    const left = this.opts.maxDelayMs - (performance.now() - this.queue[0].enqueued)
-    if (this.queue.length >= this.opts.maxBatch || left <= 0) return void this.flush()
-    this.timer ??= setTimeout(() => this.flush(), left)
+  /** Runs in progress. */
+  get busy(): number {
+    return this.running
   }
 
-  private async flush() {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    if (this.running || this.queue.length === 0) return
-    const batch = this.queue.splice(0, this.opts.maxBatch)
-    this.running = true
+  private schedule() {
+    while (this.queue.length && this.running < this.slots) {
+      const left = this.opts.maxDelayMs - (performance.now() - this.queue[0].enqueued)
+      if (this.queue.length < this.opts.maxBatch && left > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined
+          this.schedule()
+        }, left)
+        return
+      }
+      clearTimeout(this.timer)
+      this.timer = undefined
+      void this.start(this.queue.splice(0, this.opts.maxBatch))
+    }
+  }
+
+  private async start(batch: Waiting<I, R>[]) {
+    this.running++
     const start = performance.now()
     try {
       const out = await this.run(batch.map((w) => w.item))
@@ -68,8 +88,8 @@ export class Batcher<I, R> {
     } catch (e) {
       for (const w of batch) w.reject(e)
     } finally {
-      this.running = false
-      if (this.queue.length) this.schedule()
+      this.running--
+      this.schedule()
     }
   }
 }

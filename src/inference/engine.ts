@@ -5,7 +5,7 @@ import { XrayError } from '../errors/index.ts'
 import { selectAdapter } from '../gpu/dawn.ts'
 import type { LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
-import { CpuEngine } from './cpu-engine.ts'
+import { CpuEngine, type CpuEngineOptions } from './cpu-engine.ts'
 import type { Engine } from './types.ts'
 import { WebGpuEngine } from './webgpu-engine.ts'
 
@@ -13,8 +13,8 @@ const log = logger('engine')
 
 export interface EngineOptions {
   device: DeviceMode
-  /** onnxruntime CPU threads; 0: one per core. */
-  cpuThreads?: number
+  /** The CPU engine's workers, threads and memory (threads 0: the cores divided among the workers). */
+  cpu?: Partial<CpuEngineOptions>
   /** Flags for Dawn's instance (gpu.dawn_flags). */
   dawnFlags?: string[]
   /** `auto` also takes a software adapter (gpu.allow_software). */
@@ -36,7 +36,11 @@ export interface StartedEngine {
  */
 export async function startEngine(model: LoadedModel, params: PreprocessParams, opts: EngineOptions): Promise<StartedEngine> {
   const mode = opts.device
-  const cpu = () => CpuEngine.create(model, params, opts.cpuThreads || os.availableParallelism())
+  const cpu = () => {
+    const workers = opts.cpu?.workers ?? 1
+    const threads = opts.cpu?.threads || Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)))
+    return CpuEngine.create(model, params, { ...opts.cpu, workers, threads })
+  }
   if (mode === 'cpu') return { engine: await cpu() }
   const allowSoftware = mode === 'gpu' || Boolean(opts.allowSoftware)
   let adapter: GPUAdapter | null = null

@@ -8,11 +8,13 @@ export function serviceOptions(config: ServerConfig): ServiceOptions {
     model: config.model.path,
     architecture: config.model.architecture,
     device: config.model.device,
-    cpuThreads: p.cpuThreads,
+    cpu: { workers: p.cpuWorkers, threads: p.cpuThreads, maxBatch: p.cpuBatchSize, memoryArena: p.cpuMemoryArena },
     dawnFlags: config.gpu.dawnFlags,
     allowSoftware: config.gpu.allowSoftware,
     limits: { maxBytes: config.limits.maxBodyBytes, maxPixels: config.limits.maxPixels },
     cacheSize: p.cacheSize,
+    shrinkOnLoad: p.shrinkOnLoad,
+    decodeConcurrency: p.decodeConcurrency,
     batching: { maxBatch: p.enableBatching ? p.batchSize : 1, maxDelayMs: p.enableBatching ? p.batchTimeoutMs : 0 },
   }
 }

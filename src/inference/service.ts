@@ -3,18 +3,19 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { logger } from '../log.ts'
 import { XrayError } from '../errors/index.ts'
-import { decodeImage, defaultDecodeLimits, type DecodeLimits, type GrayImage } from '../imaging/decode.ts'
+import { decodeImage, defaultDecodeLimits, type DecodeHint, type DecodeLimits, type GrayImage } from '../imaging/decode.ts'
 import { qualityFlags } from '../imaging/quality.ts'
 import { createMetrics, type Metrics } from '../metrics/index.ts'
 import { loadModel, type LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams, ResizeMethod } from '../preprocess/params.ts'
 import { Admission } from './admission.ts'
+import { Limiter } from './limiter.ts'
 import { Batcher, type BatchOptions } from './batcher.ts'
 import { LruCache } from './cache.ts'
 import { startEngine, type EngineOptions } from './engine.ts'
 import { checkHeatmapRequest, renderHeatmap } from '../heatmap/render.ts'
 import { classify, type Classification } from './results.ts'
-import type { Engine } from './types.ts'
+import { concatTensors, type Engine } from './types.ts'
 import { countError, isInternal } from './errors.ts'
 import type { Prediction, PredictionEvent, PredictionListener, PredictOptions, WarmupResult } from './prediction.ts'
 
@@ -36,6 +37,13 @@ export interface ServiceOptions extends EngineOptions {
   cacheSize?: number
   /** Default: no batching (one image per model run). */
   batching?: BatchOptions
+  /**
+   * Decode JPEGs with shrink-on-load down to the model's input size (decodeImage's hint), before
+   * the resize. Default true. Both devices see the same decoded pixels.
+   */
+  shrinkOnLoad?: boolean
+  /** Images decoded at once (0: no bound of ours; libuv's pool runs 4). */
+  decodeConcurrency?: number
   /** Images decoding or waiting for the model before new ones get 503; default max(64, 8 x batch). */
   maxInProgress?: number
   /** Where the prediction metrics go; a registry of its own by default. */
@@ -43,7 +51,7 @@ export interface ServiceOptions extends EngineOptions {
 }
 
 /** One image waiting for the model: decoded pixels, or an already preprocessed [3,H,W] tensor. */
-type Item = { image: GrayImage } | { tensor: Float32Array }
+type Item = { image: GrayImage } | { tensor: Float32Array; preprocessMs?: number }
 
 /** What a cached answer keeps: the classification, and what the image said about itself. */
 type Cached = Pick<Classification, 'label' | 'probabilities' | 'score' | 'threshold' | 'cam'> & Pick<Prediction, 'quality' | 'acquisition'>
@@ -63,6 +71,9 @@ export class PredictionService {
   private readonly cache: LruCache<Cached>
   /** The bound on images in progress (backpressure). */
   readonly admission: Admission
+  /** What decoding is told about the use of the pixels (shrink-on-load). */
+  readonly decodeHint: DecodeHint
+  private readonly decoding: Limiter
   private readonly listeners = new Set<PredictionListener>()
   /** The last failure inside the engine (not bad input); health is degraded for a while after it. */
   lastInternalError?: { at: number; message: string }
@@ -80,7 +91,11 @@ export class PredictionService {
     this.metrics = opts.metrics ?? createMetrics()
     this.cache = new LruCache(opts.cacheSize ?? 0)
     this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch))
-    this.batcher = new Batcher((items) => this.runBatch(items), batching)
+    this.decoding = new Limiter(opts.decodeConcurrency ?? 0)
+    this.decodeHint = opts.shrinkOnLoad === false ? {} : { minSide: Math.max(params.outWidth, params.outHeight) }
+    // Runs start as soon as one of the engine's slots is free; a run holds at most the engine's own bound.
+    const runBatching = { ...batching, maxBatch: Math.max(1, Math.min(batching.maxBatch, engine.maxBatch ?? Infinity)) }
+    this.batcher = new Batcher((items) => this.runBatch(items), runBatching, engine.slots ?? 1)
   }
 
   /** Loads and checks the model and starts its engine (GPU or CPU). */
@@ -128,11 +143,12 @@ export class PredictionService {
       if (hit && !opts.heatmap) return this.fromHit(hit, key, opts, t0)
       const release = this.admission.acquire(1)
       try {
-        const image = await decodeImage(bytes, this.limits)
+        const image = await this.decoding.run(() => decodeImage(bytes, this.limits, this.decodeHint))
         const decodeMs = performance.now() - t0
         this.metrics.decodeDuration.observe(decodeMs / 1000)
-        if (hit) return await this.fromHit(hit, key, opts, t0, { image, decodeMs })
-        return await this.classifyItem({ image }, key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, describeImage(image, this.model.size))
+        if (hit) return await this.fromHit(hit, key, opts, t0, { image, decodeMs, bytes })
+        const about = describeImage(image, this.model.size)
+        return await this.classifyItem(await this.itemFor(image), key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, about, bytes)
       } finally {
         release()
       }
@@ -176,7 +192,7 @@ export class PredictionService {
       throw new XrayError('MODEL_NOT_FOUND', `warm-up image not found: ${file}`, { cause })
     })
     const t0 = performance.now()
-    const image = await decodeImage(new Uint8Array(bytes), this.limits)
+    const image = await decodeImage(new Uint8Array(bytes), this.limits, this.decodeHint)
     const [result] = (await this.runBatch([{ image }], false)).results
     return { file: w.file, expected: w.score, score: result!.score, ms: performance.now() - t0, passed: Math.abs(result.score - w.score) <= w.tolerance }
   }
@@ -205,21 +221,42 @@ export class PredictionService {
   }
 
   /** The answer from a cache hit; with `decoded`, the heatmap is drawn on the image decoded again. */
-  private async fromHit(hit: Cached, key: string, opts: PredictOptions, t0: number, decoded?: { image: GrayImage; decodeMs: number }): Promise<Prediction> {
+  private async fromHit(hit: Cached, key: string, opts: PredictOptions, t0: number, decoded?: { image: GrayImage; decodeMs: number; bytes: Uint8Array }): Promise<Prediction> {
     const zero = { queue: 0, decode: decoded?.decodeMs ?? 0, preprocess: 0, inference: 0 }
     const prediction = this.answer(hit, opts, { ...zero, total: 0 }, 0, true)
-    if (decoded && opts.heatmap) await this.drawHeatmap(prediction, hit.cam, decoded.image, opts)
+    if (decoded && opts.heatmap) await this.drawHeatmap(prediction, hit.cam, decoded.image, opts, decoded.bytes)
     prediction.timings.total = round(performance.now() - t0)
     this.finish(prediction, hit.score, opts, { sha256: key.slice(2), bytes: 0, kind: key[0] === 'i' ? 'image' : 'tensor' }, decoded?.image)
     return prediction
   }
 
-  /** Draws the heatmap (on the engine's GPU when it has one) into `prediction`. */
-  private async drawHeatmap(prediction: Prediction, cam: Float32Array, image: GrayImage, opts: PredictOptions): Promise<void> {
+  /**
+   * Draws the heatmap (on the engine's GPU when it has one) into `prediction`, over the image at
+   * its own resolution: a JPEG the decoder shrank for the model is decoded again in full.
+   */
+  private async drawHeatmap(prediction: Prediction, cam: Float32Array, image: GrayImage, opts: PredictOptions, bytes?: Uint8Array): Promise<void> {
     const t = performance.now()
     const m = this.model.manifest
-    prediction.heatmap = await renderHeatmap(image, cam, m.labels, m.positiveLabel, opts.heatmap!, this.engine.renderHeatmap?.bind(this.engine))
+    const full = image.source.scaledFrom && bytes ? await this.decoding.run(() => decodeImage(bytes, this.limits)) : image
+    prediction.heatmap = await renderHeatmap(full, cam, m.labels, m.positiveLabel, opts.heatmap!, this.engine.renderHeatmap?.bind(this.engine))
     prediction.timings.heatmap = round(performance.now() - t)
+  }
+
+  /**
+   * The image itself, or, while every run slot of the engine is busy (CPU workers), its model
+   * input made by the engine's preprocessing worker meanwhile: the pipeline runs ahead only when
+   * there is a run to overlap with, and an idle engine gets the image with no extra hand-over.
+   */
+  private async itemFor(image: GrayImage): Promise<Item> {
+    if (!this.engine.prepare || this.batcher.busy < (this.engine.slots ?? 1)) return { image }
+    try {
+      const p = await this.engine.prepare(image)
+      this.metrics.preprocessDuration.observe(p.ms / 1000)
+      return { tensor: p.tensor, preprocessMs: p.ms }
+    } catch (e) {
+      if (e instanceof XrayError) throw e
+      throw new XrayError('INFERENCE_FAILED', `preprocessing failed: ${(e as Error).message}`, { cause: e })
+    }
   }
 
   private async classifyItem(
@@ -231,15 +268,17 @@ export class PredictionService {
     input: { kind: 'image' | 'tensor'; bytes: number },
     image?: GrayImage,
     about: Pick<Prediction, 'quality' | 'acquisition'> = {},
+    bytes?: Uint8Array,
   ): Promise<Prediction> {
     const r = await this.batcher.submit(item)
     this.metrics.queueDuration.observe(r.queueMs / 1000)
     const cached: Cached = { ...r.result, ...about }
     this.cache.set(key, cached)
     this.metrics.cacheEntries.set(this.cache.size)
-    const timings = { queue: r.queueMs, decode: decodeMs, preprocess: r.preprocessMs, inference: r.inferenceMs, total: 0 }
+    const preprocess = 'tensor' in item ? (item.preprocessMs ?? 0) : r.preprocessMs
+    const timings = { queue: r.queueMs, decode: decodeMs, preprocess, inference: r.inferenceMs, total: 0 }
     const prediction = this.answer(cached, opts, timings, r.batchSize, false)
-    if (image && opts.heatmap) await this.drawHeatmap(prediction, r.result.cam, image, opts)
+    if (image && opts.heatmap) await this.drawHeatmap(prediction, r.result.cam, image, opts, bytes)
     prediction.timings.total = round(performance.now() - t0)
     this.finish(prediction, r.result.score, opts, { sha256: key.slice(2), ...input }, image)
     return prediction
@@ -279,6 +318,7 @@ export class PredictionService {
 
   /** One batch: decoded images through the engine's preprocessing, tensors straight to the model. */
   private async runBatch(items: Item[], observe = true) {
+    if (this.engine.inferItems) return this.runMixed(items, this.engine.inferItems.bind(this.engine), observe)
     const images = items.flatMap((it) => ('image' in it ? [it.image] : []))
     const tensors = items.flatMap((it) => ('tensor' in it ? [it.tensor] : []))
     const results: Classification[] = []
@@ -292,21 +332,30 @@ export class PredictionService {
       images.forEach((_, i) => results.push(classify(run.output, i, m)))
     }
     if (tensors.length) {
-      const all = new Float32Array(tensors.reduce((n, t) => n + t.length, 0))
-      tensors.reduce((o, t) => (all.set(t, o), o + t.length), 0)
-      const run = await this.engine.inferTensor(all, tensors.length)
+      const run = await this.engine.inferTensor(concatTensors(tensors), tensors.length)
       inferenceMs += run.inferenceMs
       tensors.forEach((_, i) => results.push(classify(run.output, i, m)))
     }
     if (observe) {
       this.metrics.batchSize.observe(items.length)
-      this.metrics.preprocessDuration.observe(preprocessMs / 1000)
+      if (images.length) this.metrics.preprocessDuration.observe(preprocessMs / 1000)
       this.metrics.inferenceDuration.observe(inferenceMs / 1000)
     }
     // Results in the order of `items`: images first in `results`, then tensors.
     let ii = 0
     let ti = images.length
     return { results: items.map((it) => results['image' in it ? ii++ : ti++]!), preprocessMs, inferenceMs }
+  }
+  /** One run over images and tensors together (the CPU engine); results in the order of `items`. */
+  private async runMixed(items: Item[], run: NonNullable<Engine['inferItems']>, observe: boolean) {
+    const r = await run(items.map((it) => ('image' in it ? it.image : it.tensor)))
+    if (observe) {
+      this.metrics.batchSize.observe(items.length)
+      if (r.preprocessMs) this.metrics.preprocessDuration.observe(r.preprocessMs / 1000)
+      this.metrics.inferenceDuration.observe(r.inferenceMs / 1000)
+    }
+    const results = items.map((_, i) => classify(r.output, i, this.model.manifest))
+    return { results, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs }
   }
 }
 

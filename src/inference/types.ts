@@ -21,10 +21,21 @@ export interface Engine {
   readonly kind: 'webgpu' | 'cpu'
   /** Adapter description, or a CPU description. */
   readonly deviceName: string
+  /** Runs the engine takes at once (its model workers); 1 when absent. */
+  readonly slots?: number
+  /** Most images the engine wants in one run; no bound when absent. */
+  readonly maxBatch?: number
+  /**
+   * Preprocesses one decoded image off the main thread, ahead of its batch (while the engine is
+   * busy with another). Engines that have it take mixed batches through `inferItems`.
+   */
+  readonly prepare?: (image: GrayImage) => Promise<{ tensor: Float32Array; ms: number }>
+  /** One run over decoded images and preprocessed [3, H, W] tensors, in order. */
+  inferItems?(items: (GrayImage | Float32Array)[]): Promise<EngineRun>
   /** Decoded images of any sizes -> model outputs, preprocessing included. */
   infer(images: GrayImage[]): Promise<EngineRun>
-  /** An already preprocessed NCHW f32 batch [n, 3, H, W] -> model outputs. */
-  inferTensor(input: Float32Array, n: number): Promise<EngineRun>
+  /** Preprocessed input -> model outputs: one NCHW f32 batch [n, 3, H, W], or one [3, H, W] tensor per image. */
+  inferTensor(input: Float32Array | Float32Array[], n: number): Promise<EngineRun>
   /** Draws a heatmap on the engine's GPU device (WebGPU engine only; the CPU reference otherwise). */
   renderHeatmap?: GpuHeatmapRenderer
   /** Bytes of GPU memory held by our own buffers (0 on the CPU). */
@@ -32,17 +43,16 @@ export interface Engine {
   close(): Promise<void>
 }
 
+/** Tensors laid end to end in one array (or the one tensor itself). */
+export function concatTensors(parts: Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
+  parts.reduce((o, p) => (all.set(p, o), o + p.length), 0)
+  return all
+}
+
 /** Outputs of consecutive runs, as one. */
 export function concatOutputs(outs: EngineOutput[]): EngineOutput {
   if (outs.length === 1) return outs[0]
-  const cat = (parts: Float32Array[]) => {
-    const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
-    let o = 0
-    for (const p of parts) {
-      all.set(p, o)
-      o += p.length
-    }
-    return all
-  }
-  return { count: outs.reduce((n, o) => n + o.count, 0), logits: cat(outs.map((o) => o.logits)), cam: cat(outs.map((o) => o.cam)) }
+  return { count: outs.reduce((n, o) => n + o.count, 0), logits: concatTensors(outs.map((o) => o.logits)), cam: concatTensors(outs.map((o) => o.cam)) }
 }

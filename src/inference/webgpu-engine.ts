@@ -12,7 +12,7 @@ import type { LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
 import { ortWebBundleUrl } from '../runtime/native.ts'
 import { Mutex } from './mutex.ts'
-import { concatOutputs, type Engine, type EngineOutput, type EngineRun } from './types.ts'
+import { concatOutputs, concatTensors, type Engine, type EngineOutput, type EngineRun } from './types.ts'
 
 const log = logger('webgpu')
 type Ort = typeof OrtWeb
@@ -174,7 +174,8 @@ export class WebGpuEngine implements Engine {
     })
   }
 
-  inferTensor(data: Float32Array, n: number): Promise<EngineRun> {
+  inferTensor(input: Float32Array | Float32Array[], n: number): Promise<EngineRun> {
+    const data = Array.isArray(input) ? concatTensors(input) : input
     return this.mutex.run(async () => {
       const s = await this.live()
       const t0 = performance.now()

@@ -24,7 +24,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
     requestDuration: seconds(M.requestDuration, 'Time from request to response', ['route']),
     queueDuration: seconds(M.queueDuration, 'Time an image waited for its batch to start'),
     decodeDuration: seconds(M.decodeDuration, 'Time to validate and decode one image'),
-    preprocessDuration: seconds(M.preprocessDuration, 'Time to preprocess one batch'),
+    preprocessDuration: seconds(M.preprocessDuration, 'Time to preprocess one image (CPU workers) or one batch'),
     inferenceDuration: seconds(M.inferenceDuration, 'Time to run the model on one batch'),
     batchSize: new Histogram({ name: M.batchSize, help: 'Images per model run', buckets: BATCH_BUCKETS, registers }),
     cacheHits: new Counter({ name: M.cacheHits, help: 'Predictions answered from the cache', registers }),

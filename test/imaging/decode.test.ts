@@ -3,6 +3,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodeImage, defaultDecodeLimits } from '../../src/imaging/decode.ts'
 import { XrayError } from '../../src/errors/index.ts'
+import { preprocessCpu } from '../../src/preprocess/cpu.ts'
 import { readFixture } from '../helpers/fixtures.ts'
 
 /** A minimal 8-bit gray PNG of zeros, built by hand so its size is not limited by an encoder. */
@@ -26,8 +27,8 @@ function grayPng(width: number, height: number): Buffer {
 
 const xray = readFixture('xray-original/person100_bacteria_475.jpeg')
 
-const expectCode = async (input: Uint8Array, code: string, limits = defaultDecodeLimits) => {
-  const err = await decodeImage(input, limits).then(
+const expectCode = async (input: Uint8Array, code: string, limits = defaultDecodeLimits, hint = { minSide: 224 }) => {
+  const err = await decodeImage(input, limits, hint).then(
     () => null,
     (e: unknown) => e,
   )
@@ -76,6 +77,32 @@ describe('decodeImage: a real X-ray', () => {
     // (r*19595 + g*38470 + b*7471 + 0x8000) >> 16
     expect([img.data[0], img.data[15], img.data[16 * 8], img.data[16 * 15 + 15]]).toEqual([76, 150, 29, 129])
   })
+})
+
+describe('decodeImage: shrink-on-load hint', () => {
+  it('reduces a large JPEG until its shorter side is minSide, with the pixels of an area resize of the full decode', async () => {
+    const full = await decodeImage(xray) // 1106 x 762
+    const small = await decodeImage(xray, defaultDecodeLimits, { minSide: 224 })
+    expect([small.width, small.height]).toEqual([Math.round((1106 * 224) / 762), 224])
+    // Independent path: the full-resolution pixels averaged by the product's area resize to the same size.
+    const p = { outWidth: small.width, outHeight: small.height, method: 'area' as const, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] }
+    const area = preprocessCpu(full, p, new Float32Array(3 * small.width * small.height)).subarray(0, small.width * small.height)
+    let sum = 0
+    for (let i = 0; i < area.length; i++) sum += Math.abs(area[i] * 255 - small.data[i])
+    expect(sum / area.length).toBeLessThan(1.5) // mean difference in 8-bit levels: the same image
+  })
+
+  it('leaves images at or below minSide, and PNGs, exactly as without the hint', async () => {
+    const hint = { minSide: 224 }
+    const small = readFixture('xray-224/NORMAL/IM-0005-0001.jpeg')
+    expect(Buffer.from((await decodeImage(small, defaultDecodeLimits, hint)).data).equals(Buffer.from((await decodeImage(small)).data))).toBe(true)
+    const png = await sharp(xray).png().toBuffer()
+    const img = await decodeImage(png, defaultDecodeLimits, hint)
+    expect([img.width, img.height]).toEqual([1106, 762])
+  })
+
+  it('checks the limits against the encoded size, before shrinking', () =>
+    expectCode(xray, 'TOO_MANY_PIXELS', { ...defaultDecodeLimits, maxPixels: 500_000 }))
 })
 
 describe('decodeImage: bad input gets a typed error', () => {

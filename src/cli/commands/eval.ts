@@ -19,7 +19,7 @@ export default defineCommand({
     'max-diff': { type: 'string', description: 'with --golden: exit 1 when max |dP| exceeds this' },
     batch: { type: 'string', description: 'most images per model run', default: '16' },
     resize: { type: 'string', description: `resize method: ${resizeMethods.join(' | ')}` },
-    ...settingArgs('model.path', 'model.device', 'gpu', 'performance.cpuThreads'),
+    ...settingArgs('model.path', 'model.device', 'gpu', 'performance.shrinkOnLoad', 'performance.cpuWorkers', 'performance.cpuThreads', 'performance.cpuBatchSize'),
     ...configArg,
     ...jsonArg,
   },
@@ -31,12 +31,14 @@ export default defineCommand({
       const maxDiff = args['max-diff'] === undefined ? undefined : numberArg(args, 'max-diff', (n) => n >= 0, 'a number >= 0')
       const golden = args.golden ? await readGolden(args.golden) : undefined
       const { config } = await commandConfig(args)
+      const options = serviceOptions(config)
       const service = await PredictionService.create({
-        ...serviceOptions(config),
+        ...options,
+        cpu: { ...options.cpu, maxBatch: batch }, // --batch is the run size on the CPU too
         architecture: undefined, // eval takes any model it is given
         resize,
         cacheSize: 0,
-        batching: { maxBatch: batch, maxDelayMs: 5 },
+        batching: { maxBatch: batch, maxDelayMs: 0 },
       })
       const bar = args.json ? undefined : progressBar('eval')
       const report = await evaluate(service, args.dir, { concurrency: 2 * batch, golden, onProgress: bar?.update })

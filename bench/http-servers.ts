@@ -1,0 +1,113 @@
+/** The servers `npm run bench:http` compares, started as child processes on loopback, and its probes. */
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { freePort, spawnXrayops, waitFor200, type Spawned } from '../test/helpers/process.ts'
+import { root } from './root.ts'
+
+export interface Server {
+  name: string
+  url: string
+  pid: number
+  stop: () => Promise<void>
+}
+
+/**
+ * 48 real X-rays at original resolution (24 per label): from `dir` (NORMAL/ and PNEUMONIA/), else
+ * the shared test split beside the checkout, else the two fixtures.
+ */
+export function loadImages(dir?: string): Uint8Array[] {
+  // The shared data beside the checkout (a worktree sits one level deeper).
+  const shared = dir ?? ['../shared', '../../shared'].map((d) => path.resolve(root, d, 'data/kermany/test-original')).find(existsSync)
+  const files = shared
+    ? ['NORMAL', 'PNEUMONIA'].flatMap((l) => readdirSync(path.join(shared, l)).sort().slice(0, 24).map((f) => path.join(shared, l, f)))
+    : ['IM-0001-0001.jpeg', 'person100_bacteria_475.jpeg'].map((f) => path.join(root, 'test/fixtures/xray-original', f))
+  return files.map((f) => new Uint8Array(readFileSync(f)))
+}
+
+const started = async (name: string, port: number, p: Spawned): Promise<Server> => {
+  const url = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (p.child.exitCode === null) p.child.kill('SIGTERM')
+    await p.exited
+  }
+  try {
+    await Promise.race([waitFor200(`${url}/health`, 180_000), p.exited.then((c) => Promise.reject(new Error(`${name} exited (${c}):\n${p.output()}`)))])
+  } catch (e) {
+    await stop()
+    throw e
+  }
+  return { name, url, pid: p.child.pid!, stop }
+}
+
+/** `xrayops serve` on the shipped model, cache off, plus `flags`; `entry`: another CLI script (a bundle). */
+export async function startXrayops(name: string, device: string, flags: string[], entry?: string): Promise<Server> {
+  const port = await freePort()
+  // `NAME=value` among the flags is an environment variable for the server (MALLOC_ARENA_MAX=2).
+  const env = Object.fromEntries(flags.filter((f) => /^[A-Z_]+=/.test(f)).map((f) => f.split(/=(.*)/s).slice(0, 2) as [string, string]))
+  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--device', device, '--cache-size', '0', '--log-level', 'warn', ...flags.filter((f) => !/^[A-Z_]+=/.test(f))]
+  if (!entry) return started(name, port, spawnXrayops(args, env))
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  return started(name, port, captured(child))
+}
+
+const captured = (child: ReturnType<typeof spawn>): Spawned => {
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+  return { child, output: () => out, exited }
+}
+
+/** bench/plain-server.ts. */
+export async function startPlain(): Promise<Server> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', path.join(root, 'bin/register.mjs'), path.join(root, 'bench/plain-server.ts'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  return started('plain', port, captured(child))
+}
+
+/** CPU time a process has used (user + system, all its threads), ms (Linux; 10 ms resolution). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10 // utime, stime in clock ticks of 1/100 s
+}
+
+/** Resident memory of a process, MiB (Linux). */
+export function rssMiB(pid: number): number | undefined {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : undefined
+}
+
+/** GETs `url`/health every `everyMs` until stopped; resolves the latencies (ms). */
+export function probeHealth(url: string, everyMs: number) {
+  const times: number[] = []
+  let on = true
+  const loop = (async () => {
+    while (on) {
+      const t0 = performance.now()
+      try {
+        const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })
+        await r.arrayBuffer()
+      } catch {}
+      times.push(performance.now() - t0)
+      await new Promise((r) => setTimeout(r, everyMs))
+    }
+  })()
+  return {
+    stop: async () => {
+      on = false
+      await loop
+      return times
+    },
+  }
+}
+
+/**
+ * The server's own event-loop delay p99 (ms) since the previous call: prom-client's
+ * monitorEventLoopDelay histogram, reset at each scrape. Undefined for a server without it (plain).
+ */
+export async function loopLagP99(url: string): Promise<number | undefined> {
+  const text = await fetch(`${url}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '')
+  const m = /^xray_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)
+  return m ? Number(m[1]) * 1000 : undefined
+}

@@ -1,0 +1,77 @@
+import { Worker } from 'node:worker_threads'
+import { XrayError } from '../../errors/index.ts'
+import type { Hello, Reply, Request, WorkerSetup } from './protocol.ts'
+import { workerScript } from './script.ts'
+
+type Ask = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never
+
+/**
+ * One CPU worker thread and the requests in flight to it. A worker that dies fails its
+ * requests with INFERENCE_FAILED; the next request starts a new one.
+ */
+export class WorkerClient {
+  private worker?: Promise<Worker>
+  private next = 0
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
+  private closed = false
+
+  constructor(private readonly setup: WorkerSetup) {}
+
+  /** Starts the worker (if not running) and waits until it is ready. */
+  start(): Promise<Worker> {
+    this.worker ??= this.spawn()
+    return this.worker
+  }
+
+  private async spawn(): Promise<Worker> {
+    // No execArgv: the worker runs plain JavaScript and needs none of the main thread's loaders.
+    const w = new Worker(await workerScript(), { workerData: this.setup, execArgv: [] })
+    const ready = new Promise<Worker>((resolve, reject) => {
+      w.once('message', (hello: Hello) => {
+        if (hello.ready) resolve(w)
+        else reject(new XrayError('MODEL_INVALID', `the ${this.setup.role} worker failed to start: ${hello.message}`))
+      })
+      w.once('error', reject)
+    })
+    w.on('message', (reply: Reply | Hello) => {
+      if (!('id' in reply)) return
+      const p = this.pending.get(reply.id)
+      this.pending.delete(reply.id)
+      if (this.pending.size === 0) w.unref()
+      if (!p) return
+      if (reply.ok) p.resolve(reply)
+      else p.reject(new XrayError('INFERENCE_FAILED', `CPU ${this.setup.role} worker: ${reply.message}`))
+    })
+    const fail = (why: string) => {
+      this.worker = undefined
+      for (const p of this.pending.values()) p.reject(new XrayError('INFERENCE_FAILED', `the CPU ${this.setup.role} worker ${why}`))
+      this.pending.clear()
+    }
+    w.on('error', (e: Error) => fail(`failed: ${e.message}`))
+    w.on('exit', (code) => {
+      if (!this.closed) fail(`exited (code ${code})`)
+    })
+    ready.catch(() => undefined)
+    // An idle worker does not keep the process alive (a command that fails before closing the
+    // service still exits); it is held only while requests wait for it.
+    return ready.then((worker) => (worker.unref(), worker))
+  }
+
+  /** Sends one request; `transfer` lists buffers handed over without a copy. */
+  async ask<R extends Reply>(req: Ask, transfer: ArrayBuffer[] = []): Promise<R & { ok: true }> {
+    if (this.closed) throw new XrayError('INFERENCE_FAILED', 'the CPU engine is closed')
+    const w = await this.start()
+    const id = this.next++
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) w.ref()
+      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject })
+      w.postMessage({ ...req, id }, transfer)
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const w = await this.worker?.catch(() => undefined)
+    await w?.terminate()
+  }
+}
