@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { XrayError } from '../../errors/index.ts'
 import type { AppEnv, ServerContext } from '../context.ts'
 import { parseInferRequest } from '../oip-request.ts'
+import { clientOf } from '../client.ts'
 
 /**
  * The Open Inference Protocol v2 (KServe / Triton), JSON form. Inputs: one tensor, either BYTES
@@ -62,7 +63,7 @@ export function oipRoutes(ctx: ServerContext) {
     })
     const req = parseInferRequest(body, m.input, ctx.config.limits.maxBatchImages)
     const wanted = req.outputs
-    const opts = { source: 'oip' as const, cam: wanted.has('cam'), id: c.get('requestId') }
+    const opts = { source: 'oip' as const, cam: wanted.has('cam'), id: c.get('requestId'), client: clientOf(c) }
     const rows =
       req.kind === 'images'
         ? await Promise.all(req.images.map((bytes, i) => service.predict(bytes, { ...opts, id: req.images.length > 1 ? `${opts.id}-${i}` : opts.id })))

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { XrayError } from '../../errors/index.ts'
 import type { AppEnv, ServerContext } from '../context.ts'
 import { readImages } from '../body.ts'
+import { clientOf } from '../client.ts'
 
 const wantsCam = (q: string | undefined) => q === '1' || q === 'true'
 /** `Cache-Control: no-cache` asks for a fresh model run (load tests, re-checks). */
@@ -13,7 +14,7 @@ export function predictRoutes(ctx: ServerContext) {
   app.post('/v1/predict', async (c) => {
     const service = ctx.readyService()
     const [bytes] = await readImages(c, { many: false })
-    const result = await service.predict(bytes!, { source: 'v1', cam: wantsCam(c.req.query('cam')), id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')) })
+    const result = await service.predict(bytes!, { source: 'v1', cam: wantsCam(c.req.query('cam')), id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')), client: clientOf(c) })
     c.set('label', result.label)
     return c.json(result)
   })
@@ -22,7 +23,7 @@ export function predictRoutes(ctx: ServerContext) {
     const images = await readImages(c, { many: true })
     const max = ctx.config.limits.maxBatchImages
     if (images.length > max) throw new XrayError('BAD_REQUEST', `the batch has ${images.length} images; the limit is ${max}`)
-    const opts = { source: 'batch' as const, cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')) }
+    const opts = { source: 'batch' as const, cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')), client: clientOf(c) }
     const id = c.get('requestId')
     const results = await Promise.all(
       images.map((b, i) =>
