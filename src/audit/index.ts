@@ -116,6 +116,7 @@ export class Audit {
     if (this.writer.holds(f.predictionId)) this.writer.flush()
     const record = recordFeedback(this.state.db, f)
     this.metrics.feedback.inc({ true_label: record.true_label })
+    this.metrics.stale()
     return record
   }
 

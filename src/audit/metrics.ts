@@ -5,7 +5,8 @@ import type { Accuracy } from './feedback.ts'
 
 export function auditMetrics(registry: Registry, feedbackWindow: () => Accuracy) {
   const registers = [registry]
-  // The four feedback gauges are read from the database at scrape time, once per scrape.
+  // The four feedback gauges are read from the database at scrape time: once per scrape (cached
+  // for a second), and at once after a new label (`stale()`).
   let cached: { at: number; value: Accuracy } | undefined
   const current = () => {
     if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), value: feedbackWindow() }
@@ -21,6 +22,9 @@ export function auditMetrics(registry: Registry, feedbackWindow: () => Accuracy)
       },
     })
   return {
+    stale: () => {
+      cached = undefined
+    },
     dropped: new Counter({ name: M.auditDropped, help: 'Audit records not written, by reason (queue_full, disk_full, db_locked, write_error, unavailable)', labelNames: ['reason'], registers }),
     queueDepth: new Gauge({ name: M.auditQueueDepth, help: 'Audit records waiting to be written', registers }),
     feedback: new Counter({ name: M.feedback, help: 'Radiologist labels received, by true label', labelNames: ['true_label'], registers }),
