@@ -51,7 +51,8 @@ describeWith(dataset('kermany/224/test'), 'drift and data checks on real X-rays'
       const report = JSON.parse(clean.stdout)
       expect(report.images).toBe(624)
       expect(report.verdict).toBe('no_drift')
-      const by = (r: { features: { feature: string }[] }, f: string) => r.features.find((x) => x.feature === f) as { psi: number; ks?: { d: number; p: number }; drift: boolean }
+      type Feature = { feature: string; psi: number; ks?: { d: number; p: number }; drift: boolean }
+      const by = (r: { features: Feature[] }, f: string) => r.features.find((x) => x.feature === f)!
       expect(by(report, 'intensity').psi).toBeLessThan(0.1)
       expect(by(report, 'brightness').psi).toBeLessThan(0.1)
       expect(by(report, 'contrast').psi).toBeLessThan(0.1)

@@ -29,7 +29,8 @@ const shown = (r: AuditRow, feedback: Map<string, string>) => [
 export default defineCommand({
   meta: { name: 'audit', description: 'The audit trail: recent predictions, and accuracy from radiologist feedback' },
   args: {
-    recent: { type: 'string', description: 'show the most recent predictions: --recent [N] (default 20)' },
+    recent: { type: 'boolean', description: 'show the most recent predictions: --recent [N] (default 20)', default: false },
+    count: { type: 'positional', description: 'how many, with --recent', required: false },
     since: { type: 'string', description: 'predictions (and labels) of the last DURATION instead (30m, 24h, 7d)' },
     'accuracy-check': { type: 'boolean', description: `accuracy, sensitivity and specificity of the labelled predictions; exit 1 below ${MIN_ACCURACY * 100}% with at least ${MIN_LABELLED} labelled`, default: false },
     ...settingArgs('feedback'),
@@ -38,9 +39,10 @@ export default defineCommand({
   },
   run: ({ args }) =>
     guard(async () => {
-      const recentGiven = args.recent !== undefined
+      const recentGiven = args.recent
       if (!recentGiven && !args.since && !args['accuracy-check']) throw usageError('say what to show: --recent [N], --since DURATION or --accuracy-check')
-      const n = args.recent === '' || args.recent === 'true' || !recentGiven ? 20 : intFlag('recent', args.recent, 1, 1_000_000)!
+      if (args.count !== undefined && !recentGiven) throw usageError(`${args.count}: a count goes with --recent (--recent ${args.count})`)
+      const n = intFlag('recent', args.count, 1, 1_000_000) ?? 20
       const since = args.since ? new Date(Date.now() - parseDuration(args.since, '--since')) : undefined
       const { config } = await commandConfig(args)
       const state = await openStateFromArgs(args)
