@@ -76,20 +76,25 @@ export function buildProfile(obs: readonly Observation[], meta: { model: DriftPr
 
 export const sha256Of = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
 
-/** Reads and checks a profile file; `sha256` (from a manifest) must match when given. */
+/** Checks a profile's bytes (from `file`, for messages); `sha256` (from a manifest) must match when given. */
+export function parseProfile(bytes: Uint8Array, file: string, sha256?: string): DriftProfile {
+  if (sha256 && sha256Of(bytes) !== sha256) throw new XrayError('INVALID_FILE', `drift profile ${file} has sha256 ${sha256Of(bytes)}, the manifest says ${sha256}`)
+  let p: DriftProfile
+  try {
+    p = JSON.parse(Buffer.from(bytes).toString('utf8')) as DriftProfile
+  } catch (cause) {
+    throw new XrayError('INVALID_FILE', `drift profile ${file} is not valid JSON`, { cause })
+  }
+  if (p?.format !== PROFILE_FORMAT || !p.intensity || !p.continuous || !p.model?.sha256) throw new XrayError('INVALID_FILE', `${file} is not a drift profile (format ${PROFILE_FORMAT})`)
+  return p
+}
+
+/** Reads and checks a profile file. */
 export async function readProfile(file: string, sha256?: string): Promise<DriftProfile> {
   const bytes = await readFile(file).catch((cause: unknown) => {
     throw new XrayError('DRIFT_PROFILE_MISSING', `drift profile not found: ${file}`, { cause })
   })
-  if (sha256 && sha256Of(bytes) !== sha256) throw new XrayError('INVALID_FILE', `drift profile ${file} has sha256 ${sha256Of(bytes)}, the manifest says ${sha256}`)
-  let p: DriftProfile
-  try {
-    p = JSON.parse(bytes.toString('utf8')) as DriftProfile
-  } catch (cause) {
-    throw new XrayError('INVALID_FILE', `drift profile ${file} is not valid JSON`, { cause })
-  }
-  if (p.format !== PROFILE_FORMAT || !p.intensity || !p.continuous || !p.model?.sha256) throw new XrayError('INVALID_FILE', `${file} is not a drift profile (format ${PROFILE_FORMAT})`)
-  return p
+  return parseProfile(bytes, file, sha256)
 }
 
 /** The profile a model manifest names (`drift.file`, relative to the manifest), or undefined when it names none. */
