@@ -1,6 +1,6 @@
 /**
- * The model server's periodic drift check: every drift.interval, the most recent drift.window
- * images this model answered (audit rows with image statistics) against its training profile,
+ * The model server's periodic drift check: at start and every drift.interval, the most recent
+ * drift.window images this model answered (audit rows with image statistics) against its training profile,
  * exported as xray_drift_psi{feature}, xray_drift_ks{feature} and xray_drift_detected.
  */
 import { logger } from '../log.ts'
@@ -34,6 +34,7 @@ export class DriftMonitor {
     if (intervalMs > 0) {
       this.timer = setInterval(() => this.check(), intervalMs)
       this.timer.unref()
+      setImmediate(() => this.timer && this.check()) // once at start: a restart shows the state at once
     }
   }
 
@@ -67,5 +68,6 @@ export class DriftMonitor {
 
   close(): void {
     clearInterval(this.timer)
+    this.timer = undefined
   }
 }

@@ -102,6 +102,9 @@ describeWith(sqlite3Cli, 'the audit trail in the model server', () => {
       expect(m.get('xray_feedback_accuracy')).toBe(a.label === 'PNEUMONIA' ? 1 : 0)
       expect(m.get('xray_audit_queue_depth')).toBe(0)
       expect(m.get('xray_audit_dropped_total{reason="queue_full"}')).toBe(0)
+      // The drift check ran at start: too few images for a verdict, so no drift and no PSI yet.
+      expect(m.get('xray_drift_detected')).toBe(0)
+      expect(m.get('xray_drift_psi{feature="intensity"}')).toBeUndefined()
       expect(sql(db, 'PRAGMA integrity_check')).toEqual([['ok']])
     } finally {
       await s.close()
