@@ -34,6 +34,7 @@ export class Audit {
   /** Why the trail cannot be written, when it cannot. */
   error?: string
   private pending = 0
+  private closed = false
   private retention?: NodeJS.Timeout
   private detach: () => void
 
@@ -106,15 +107,26 @@ export class Audit {
   /** Feedback's window for this server's model. */
   window(): Accuracy {
     const m = this.service.model.manifest
-    const pairs = this.state ? labelledWindow(this.state.db, { window: this.config.feedback.window, modelSha256: m.sha256 }) : []
-    return accuracyOf(pairs, m.positiveLabel)
+    try {
+      const pairs = this.state && !this.closed ? labelledWindow(this.state.db, { window: this.config.feedback.window, modelSha256: m.sha256 }) : []
+      return accuracyOf(pairs, m.positiveLabel)
+    } catch (e) {
+      log.warn(`the feedback window could not be read: ${(e as Error).message}`)
+      return accuracyOf([], m.positiveLabel)
+    }
   }
 
   /** Records a label; a prediction still queued here is written first. */
   feedback(f: FeedbackInput): FeedbackRecord {
-    if (!this.state) throw new XrayError('AUDIT_UNAVAILABLE', `the audit trail is unavailable (${this.error}): feedback cannot be recorded`)
+    if (!this.state || this.closed) throw new XrayError('AUDIT_UNAVAILABLE', `the audit trail is unavailable (${this.error ?? 'shutting down'}): feedback cannot be recorded`)
     if (this.writer.holds(f.predictionId)) this.writer.flush()
-    const record = recordFeedback(this.state.db, f)
+    let record: FeedbackRecord
+    try {
+      record = recordFeedback(this.state.db, f)
+    } catch (e) {
+      if (e instanceof XrayError) throw e
+      throw new XrayError('AUDIT_UNAVAILABLE', `the label could not be stored (${(e as Error).message}); retry`, { cause: e })
+    }
     this.metrics.feedback.inc({ true_label: record.true_label })
     this.metrics.stale()
     return record
@@ -135,6 +147,7 @@ export class Audit {
 
   /** Detaches, writes every queued record (waiting for records still being built), closes the database. */
   async close(): Promise<void> {
+    this.closed = true
     this.detach()
     clearInterval(this.retention)
     this.drift?.close()

@@ -68,7 +68,7 @@ describeWith(sqlite3Cli, 'commands on the audit trail', () => {
     const byKind = Object.fromEntries(check.examples.map((e: { id: string; flags: string[] }) => [sent[e.id], e.flags]))
     expect(byKind).toEqual({ tiny: ['upsampled'], colour: ['colour'], inverted: ['inverted'], near_constant: ['near_constant'], lateral: ['lateral_view'], hand: ['non_chest'] })
     const text = await cli(dir, 'data', 'validate', '--check-recent-data')
-    expect(text.stdout).toContain('8 inputs checked (the most recent 1000 predictions with a decoded image); 6 flagged (75.0%), limit 5.0%')
+    expect(text.stdout).toContain('8 inputs checked (the decoded images among the most recent 1000 predictions); 6 flagged (75.0%), limit 5.0%')
     expect(text.stdout).toContain('FAIL: 75.0% of the inputs are unlike chest X-rays')
     expect((await cli(dir, 'data', 'validate', '--check-recent-data', '--max-flagged-share', '0.8')).code).toBe(0)
     expect((await cli(dir, 'data', 'validate', '--check-recent-data', '--window', '2')).stdout).toContain('2 inputs checked')
@@ -112,6 +112,11 @@ describeWith(sqlite3Cli, 'commands on the audit trail', () => {
     const fn = records.filter((x, i) => x.label === 'NORMAL' && truthP[i] === 'PNEUMONIA').length
     expect(r.stdout).toContain(`accuracy 75.0%  sensitivity ${((100 * tp) / (tp + fn)).toFixed(1)}%`)
     expect(r.stdout).toContain('BELOW 80%')
+    const shown = JSON.parse((await cli(state.paths.dir, 'audit', '--recent', '2', '--json')).stdout).predictions
+    expect(shown.map((p: { id: string; feedback: string }) => [p.id, p.feedback])).toEqual([
+      ['p59', truthP[59]],
+      ['p58', truthP[58]],
+    ])
     const j = JSON.parse((await cli(state.paths.dir, 'audit', '--accuracy-check', '--json')).stdout)
     expect(j.accuracy.models[0]).toMatchObject({ labelled: 60, accuracy: 0.75, positive: 'PNEUMONIA', failing: true })
     // A window of the 44 most recent labels (all wrong ones are among them): fewer than 50, not failing.

@@ -49,7 +49,12 @@ export default defineCommand({
       try {
         const db = state.db
         const rows = recentGiven || since ? recentRecords(db, { limit: since && !recentGiven ? undefined : n, since }) : []
-        const labels = new Map(db.prepare('SELECT prediction_id, true_label FROM feedback').all<{ prediction_id: string; true_label: string }>().map((f) => [f.prediction_id, f.true_label]))
+        const labels = new Map(
+          db
+            .prepare('SELECT prediction_id, true_label FROM feedback WHERE prediction_id IN (SELECT value FROM json_each(?))')
+            .all<{ prediction_id: string; true_label: string }>(JSON.stringify(rows.map((r) => r.id)))
+            .map((f) => [f.prediction_id, f.true_label]),
+        )
         let check: ReturnType<typeof accuracyReport> | undefined
         if (args['accuracy-check']) check = accuracyReport(state.db, since ? { since } : { window: config.feedback.window })
         if (args.json) {

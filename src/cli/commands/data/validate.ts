@@ -30,7 +30,7 @@ export default defineCommand({
         const check = checkRecentData(rows, maxShare)
         if (args.json) process.stdout.write(`${JSON.stringify({ window: q.text, ...check }, null, 2)}\n`)
         else {
-          const lines = [`${check.checked} inputs checked (${q.text} predictions with a decoded image); ${check.flagged} flagged (${pct(check.share)}), limit ${pct(maxShare)}`]
+          const lines = [`${check.checked} inputs checked (the decoded images among ${q.text} predictions); ${check.flagged} flagged (${pct(check.share)}), limit ${pct(maxShare)}`]
           const counted = Object.entries(check.counts) as [DataFlag, number][]
           if (counted.length) lines.push('', table([['FLAG', 'INPUTS', 'MEANING'], ...counted.map(([f, n]) => [f, String(n), FLAG_MEANING[f]])]))
           if (check.examples.length) lines.push('', 'flagged (newest first; `xrayops audit --recent` shows them):', ...check.examples.slice(0, 10).map((e) => `  ${e.at}  ${e.id}  ${e.flags.join(',')}`))
