@@ -17,7 +17,7 @@ function render(r: DriftReport, window: string, profileFile: string): string {
     '',
     table([
       ['FEATURE', 'PSI', 'KS D', 'KS p', 'RECENT', 'TRAINING', 'VERDICT'],
-      ...r.features.map((f) => [f.feature, f.psi.toFixed(3), f.ks ? f.ks.d.toFixed(3) : '-', f.ks ? f.ks.p.toPrecision(2) : '-', String(f.recent), String(f.reference), verdictOf(f)]),
+      ...r.features.map((f) => [f.feature, f.psi.toFixed(3), f.ks ? f.ks.d.toFixed(3) : '-', f.ks ? f.ks.p.toPrecision(2) : '-', String(Number(f.recent.toPrecision(4))), String(Number(f.reference.toPrecision(4))), verdictOf(f)]),
     ]),
     '',
     `PSI: < ${THRESHOLDS.psiModerate} no drift, ${THRESHOLDS.psiModerate}-${THRESHOLDS.psiSignificant} moderate, > ${THRESHOLDS.psiSignificant} drift. KS (two-sample, asymptotic p): drift when p < ${THRESHOLDS.ksP} and D > ${THRESHOLDS.ksD}.`,
