@@ -72,6 +72,7 @@ export default {
     { group: 'dicom-codecs', from: 'node_modules/jpeg-lossless-decoder-js/release/cjs/lossless.cjs', to: 'dicom-codecs/' },
     { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.json', to: 'models/' },
     { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.onnx', to: 'models/' },
+    { group: 'models', from: 'models/pneumonia-efficientnet_b0-v1.drift.json', to: 'models/' },
     { group: 'models', from: 'models/MODEL_CARD.md', to: 'models/' },
     { group: 'models', from: 'models/warmup/*', to: 'models/warmup/', many: true },
     // `xrayops monitoring up` runs Prometheus and Alertmanager with these (src/monitoring/files.ts).

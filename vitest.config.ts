@@ -11,6 +11,8 @@ const wgsl = (): Plugin => ({
 })
 
 const lavapipe = fileURLToPath(new URL('.cache/lavapipe/lvp_icd.json', import.meta.url))
+// The state folder of servers the tests start without naming one (audit trail, registry): never ~/.local/state.
+const testState = fileURLToPath(new URL('.cache/test-state', import.meta.url))
 
 export default defineConfig({
   plugins: [wgsl()],
@@ -22,6 +24,7 @@ export default defineConfig({
     env: {
       ...(existsSync(lavapipe) && !process.env.VK_DRIVER_FILES ? { VK_DRIVER_FILES: lavapipe } : {}),
       XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
+      XDG_STATE_HOME: testState,
       CONSOLA_LEVEL: process.env.CONSOLA_LEVEL ?? '1',
     },
   },

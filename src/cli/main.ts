@@ -16,6 +16,9 @@ export const main = defineCommand({
     monitoring: () => import('./commands/monitoring/index.ts').then((r) => r.default),
     registry: () => import('./commands/registry/index.ts').then((r) => r.default),
     token: () => import('./commands/token/index.ts').then((r) => r.default),
+    audit: () => import('./commands/audit.ts').then((r) => r.default),
+    drift: () => import('./commands/drift.ts').then((r) => r.default),
+    data: () => import('./commands/data/index.ts').then((r) => r.default),
   },
 })
 

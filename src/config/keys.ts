@@ -1,5 +1,5 @@
 import type { ArgDef } from 'citty'
-import { bool, bytes, device, int, list, logLevel, millis, oneOf, optional, url, word, type Parser } from './parse.ts'
+import { bool, bytes, device, duration, int, list, logLevel, millis, oneOf, optional, url, word, type Parser } from './parse.ts'
 import type { ServerConfig } from './schema.ts'
 
 /** One setting: where it lives in ServerConfig, in config.yaml, in the environment and on the command line. */
@@ -51,6 +51,14 @@ export const KEYS: readonly KeySpec[] = [
   spec('limits.maxBatchImages', int(1, 1024), 64, { flag: 'max-batch-images' }),
   spec('state.dir', optional(word('a folder path')), undefined, { env: 'XRAYOPS_STATE_DIR', flag: 'state-dir', path: true }),
   spec('runtime.cacheDir', optional(word('a folder path')), undefined, { env: 'XRAYOPS_CACHE_DIR', path: true }),
+  spec('audit.enabled', bool, true, { env: 'XRAYOPS_AUDIT_ENABLED', flag: 'audit' }),
+  spec('audit.flushIntervalMs', millis(60_000), 200, { fileKey: 'audit.flush_interval', env: 'XRAYOPS_AUDIT_FLUSH_INTERVAL_MS', flag: 'audit-flush-interval' }),
+  spec('audit.flushRecords', int(1, 10_000), 64, { env: 'XRAYOPS_AUDIT_FLUSH_RECORDS', flag: 'audit-flush-records' }),
+  spec('audit.queueSize', int(1, 1_000_000), 10_000, { env: 'XRAYOPS_AUDIT_QUEUE_SIZE', flag: 'audit-queue-size' }),
+  spec('audit.retentionMs', duration(100 * 365 * 86_400_000, 'keep forever'), 90 * 86_400_000, { fileKey: 'audit.retention', env: 'XRAYOPS_AUDIT_RETENTION', flag: 'audit-retention' }),
+  spec('feedback.window', int(1, 1_000_000), 200, { env: 'XRAYOPS_FEEDBACK_WINDOW', flag: 'feedback-window' }),
+  spec('drift.window', int(10, 1_000_000), 1000, { env: 'XRAYOPS_DRIFT_WINDOW', flag: 'drift-window' }),
+  spec('drift.intervalMs', duration(7 * 86_400_000, 'off'), 300_000, { fileKey: 'drift.interval', env: 'XRAYOPS_DRIFT_INTERVAL', flag: 'drift-interval' }),
   spec('client.url', optional(url), undefined, { env: 'XRAYOPS_URL', flag: 'url' }),
   spec('client.gatewayUrl', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_URL', flag: 'gateway' }),
   spec('client.prometheusUrl', optional(url), undefined, { env: 'PROMETHEUS_URL', flag: 'prometheus' }),

@@ -46,6 +46,20 @@ export const bytes = (min: number): Parser<number> => ({
   },
 })
 
+const durationUnits: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 }
+
+/** A duration with its unit (`200ms`, `5m`, `90d`), in milliseconds up to `max`; `0` when `zero` names what 0 means. */
+export const duration = (max: number, zero?: string): Parser<number> => ({
+  allowed: `a duration such as 500ms, 30s, 5m, 12h, 90d or 2w${zero ? ` (0: ${zero})` : ''}`,
+  parse: (raw) => {
+    const s = text(raw)?.toLowerCase() ?? ''
+    if (zero && s === '0') return 0
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(s)
+    const n = m ? Number(m[1]) * durationUnits[m[2]!]! : NaN
+    return n > 0 && n <= max ? Math.round(n) : INVALID
+  },
+})
+
 const booleans: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false }
 
 export const bool: Parser<boolean> = {

@@ -54,6 +54,22 @@ export interface ServerConfig {
     /** Where the single executable extracts its native libraries; unset: $CACHE_DIRECTORY, $XDG_CACHE_HOME, ~/.cache, then the temp folder. */
     cacheDir?: string
   }
+  /** The audit trail (src/audit/): every prediction recorded in the state database. */
+  audit: {
+    enabled: boolean
+    /** Queued records are written at least this often, in milliseconds. */
+    flushIntervalMs: number
+    /** ...and as soon as this many are queued. */
+    flushRecords: number
+    /** Records waiting to be written beyond which new ones are dropped (and counted). */
+    queueSize: number
+    /** Records older than this are deleted, in milliseconds; 0 keeps them forever. */
+    retentionMs: number
+  }
+  /** Radiologists' feedback: accuracy over the most recent `window` labelled predictions. */
+  feedback: { window: number }
+  /** The drift check: the most recent `window` images against the training profile, every `intervalMs` (0: never). */
+  drift: { window: number; intervalMs: number }
   /** Where the CLI's client commands (health, metrics, bench) connect. */
   client: {
     /** The model server (or gateway) to check; unset: http://127.0.0.1:<server.port>. */

@@ -47,6 +47,10 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'TOKEN_EXISTS'
   | 'TOKEN_NOT_FOUND'
+  | 'PREDICTION_NOT_FOUND'
+  | 'FEEDBACK_EXISTS'
+  | 'AUDIT_UNAVAILABLE'
+  | 'DRIFT_PROFILE_MISSING'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -92,6 +96,11 @@ const httpStatus: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   TOKEN_EXISTS: 409,
   TOKEN_NOT_FOUND: 404,
+  PREDICTION_NOT_FOUND: 404,
+  FEEDBACK_EXISTS: 409,
+  // The audit trail is off (audit.enabled=false) or its database could not be opened.
+  AUDIT_UNAVAILABLE: 503,
+  DRIFT_PROFILE_MISSING: 404,
 }
 
 export class XrayError extends Error {

@@ -19,6 +19,8 @@ export interface ModelManifest {
   metrics: Record<string, unknown>
   /** A known image and its expected P(positive): the readiness check runs it at start. */
   warmup?: { file: string; label: string; score: number; tolerance: number }
+  /** The training-distribution profile the drift check compares with (src/drift/profile.ts). */
+  drift?: { file: string; sha256: string }
 }
 
 export interface LoadedModel {

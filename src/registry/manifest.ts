@@ -30,6 +30,8 @@ export function buildManifest(m: {
   notes?: string
   at: string
   by: string
+  /** The drift profile stored beside the model (`<sha256>.drift.json`). */
+  drift?: { file: string; sha256: string }
 }): StoredManifest {
   const { input, cam } = m.checked
   const tw = m.template.warmup
@@ -57,5 +59,6 @@ export function buildManifest(m: {
       tolerance: tw?.tolerance ?? 0.001,
       source: 'measured at registration (onnxruntime CPU)',
     } as ModelManifest['warmup'],
+    ...(m.drift ? { drift: m.drift } : {}),
   }
 }

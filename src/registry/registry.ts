@@ -10,7 +10,7 @@ import { appendEvent, listEvents, type Event } from '../state/events.ts'
 import { buildManifest, type CheckedModel } from './manifest.ts'
 import { checkName, parseVersion } from './names.ts'
 import { byNameThenVersion, label, SELECT_MODEL, type ModelRecord } from './records.ts'
-import { ModelStore } from './store.ts'
+import { ModelStore, sha256 } from './store.ts'
 
 export interface Registration {
   name: string
@@ -23,6 +23,8 @@ export interface Registration {
   warmupImage: { name: string; bytes: Uint8Array }
   accuracy?: number
   notes?: string
+  /** The model's drift profile (scripts/build-drift-profile.ts), already checked to be this model's. */
+  driftProfile?: Uint8Array
   actor: string
   reason?: string
 }
@@ -57,8 +59,9 @@ export class Registry {
     this.store.tidy()
     this.store.putModel(r.sha256, r.bytes)
     const warmupFile = this.store.putWarmup(r.warmupImage.name, r.warmupImage.bytes)
+    const drift = r.driftProfile ? { file: this.store.putDriftProfile(r.sha256, r.driftProfile), sha256: sha256(r.driftProfile) } : undefined
     const at = new Date().toISOString()
-    const manifest = buildManifest({ name, version, sha256: r.sha256, bytes: r.bytes.length, checked: r.checked, template: r.template, warmupFile, accuracy: r.accuracy, notes: r.notes, at, by: r.actor })
+    const manifest = buildManifest({ name, version, sha256: r.sha256, bytes: r.bytes.length, checked: r.checked, template: r.template, warmupFile, accuracy: r.accuracy, notes: r.notes, at, by: r.actor, drift })
     const id = this.db.transaction(() => {
       // Checked again under the write lock: another process may have registered meanwhile.
       this.refuseDuplicates(name, version, r.sha256)
@@ -74,7 +77,7 @@ export class Registry {
         action: 'model.register',
         subject: `${name}@${version}`,
         reason: r.reason ?? r.notes ?? null,
-        details: { sha256: r.sha256, architecture: r.checked.architecture, accuracy: r.accuracy ?? null, warmupScore: manifest.warmup!.score },
+        details: { sha256: r.sha256, architecture: r.checked.architecture, accuracy: r.accuracy ?? null, warmupScore: manifest.warmup!.score, ...(drift ? { driftProfile: drift.sha256 } : {}) },
       }, new Date(at))
       return Number(row.lastInsertRowid)
     })

@@ -44,6 +44,14 @@ export class ModelStore {
     return rel
   }
 
+  /** Stores the model's drift profile; returns its file name (relative to the store, as the manifest names it). */
+  putDriftProfile(sha: string, bytes: Uint8Array): string {
+    const name = `${sha}.drift.json`
+    const file = path.join(this.dir, name)
+    if (!this.holds(file, sha256(bytes))) writeFileDurable(file, bytes, 0o444)
+    return name
+  }
+
   putManifest(sha: string, manifest: ModelManifest): string {
     const file = this.manifestPath(sha)
     writeFileDurable(file, `${JSON.stringify(manifest, null, 2)}\n`)

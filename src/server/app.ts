@@ -6,6 +6,7 @@ import { requestId } from 'hono/request-id'
 import { XrayError } from '../errors/index.ts'
 import type { AppEnv, ServerContext } from './context.ts'
 import { observe } from './middleware/observe.ts'
+import { feedbackRoutes } from './routes/feedback.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { oipRoutes } from './routes/oip.ts'
@@ -41,6 +42,7 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
   )
   app.route('/', predictRoutes(ctx))
   app.route('/', oipRoutes(ctx))
+  app.route('/', feedbackRoutes(ctx))
   app.route('/', healthRoutes(ctx))
   app.route('/', uiRoutes())
   if (ctx.config.metrics.enabled) app.route('/', metricsRoutes(ctx))

@@ -1,4 +1,5 @@
 import { logger } from '../log.ts'
+import { Audit } from '../audit/index.ts'
 import type { ServerConfig } from '../config/schema.ts'
 import { XrayError } from '../errors/index.ts'
 import { serviceOptions } from '../inference/options.ts'
@@ -18,6 +19,8 @@ export class ModelHost {
   error?: XrayError
   warmup?: WarmupResult
   service?: PredictionService
+  /** The audit trail, attached to the service once it is ready (audit.enabled). */
+  audit?: Audit
 
   constructor(
     private readonly config: ServerConfig,
@@ -33,6 +36,7 @@ export class ModelHost {
       this.warmup = await service.warmup()
       if (!this.warmup.passed)
         throw new XrayError('MODEL_INVALID', `warm-up answer ${this.warmup.score.toFixed(6)} differs from the expected ${this.warmup.expected} on ${this.warmup.file}`)
+      if (this.config.audit.enabled) this.audit = await Audit.start(service, this.config, this.metrics)
       this.service = service
       const m = service.model.manifest
       this.metrics.modelInfo.set({ name: m.name, version: m.version, sha256: m.sha256, device: service.device.name }, 1)
@@ -48,7 +52,9 @@ export class ModelHost {
     }
   }
 
+  /** Writes the audit records still queued, then releases the model. */
   async close(): Promise<void> {
+    await this.audit?.close()
     await this.service?.close()
   }
 }

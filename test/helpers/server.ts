@@ -13,6 +13,8 @@ export function testConfig(o: Overrides = {}): ServerConfig {
     model: { ...d.model, device: 'cpu' as const },
     server: { ...d.server, host: '127.0.0.1', port: 0 },
     logging: { ...d.logging, level: 'error' as const },
+    // Tests that want the audit trail turn it on with a state folder of their own.
+    audit: { ...d.audit, enabled: false },
   }
   for (const [section, values] of Object.entries(o)) Object.assign(config[section as keyof ServerConfig], values)
   return config

@@ -13,7 +13,8 @@ export function healthReport(ctx: ServerContext) {
   const last = ctx.lastInternalError
   const recentError = last && Date.now() - last.at < DEGRADED_WINDOW_MS ? last : undefined
   const fallback = service?.fallback
-  const status: HealthStatus = host.state !== 'ready' || ctx.shuttingDown ? 'down' : recentError || fallback ? 'degraded' : 'ok'
+  const auditDown = host.audit?.error
+  const status: HealthStatus = host.state !== 'ready' || ctx.shuttingDown ? 'down' : recentError || fallback || auditDown ? 'degraded' : 'ok'
   return {
     status,
     ready: status !== 'down',
@@ -26,6 +27,7 @@ export function healthReport(ctx: ServerContext) {
       warmup: host.warmup ?? null,
       inference: recentError ? { status: 'failing', last_error: recentError.message } : { status: 'ok' },
       device: fallback ? { status: 'cpu-fallback', reason: fallback } : { status: 'ok' },
+      audit: !host.audit ? { status: ctx.config.audit.enabled ? 'starting' : 'off' } : auditDown ? { status: 'unavailable', error: auditDown } : { status: 'ok', queued: host.audit.writer.depth },
       shutting_down: ctx.shuttingDown,
     },
   }

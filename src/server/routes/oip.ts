@@ -3,6 +3,7 @@ import { XrayError } from '../../errors/index.ts'
 import type { AppEnv, ServerContext } from '../context.ts'
 import { heatmapJson } from '../heatmap-query.ts'
 import { parseInferRequest } from '../oip-request.ts'
+import { clientOf } from '../client.ts'
 
 /**
  * The Open Inference Protocol v2 (KServe / Triton), JSON form. Inputs: one tensor, either BYTES
@@ -65,7 +66,7 @@ export function oipRoutes(ctx: ServerContext) {
     })
     const req = parseInferRequest(body, m.input, ctx.config.limits.maxBatchImages)
     const wanted = req.outputs
-    const opts = { source: 'oip' as const, cam: wanted.has('cam'), heatmap: req.heatmap, id: c.get('requestId') }
+    const opts = { source: 'oip' as const, cam: wanted.has('cam'), heatmap: req.heatmap, id: c.get('requestId'), client: clientOf(c) }
     const rows =
       req.kind === 'images'
         ? await Promise.all(req.images.map((bytes, i) => service.predict(bytes, { ...opts, id: req.images.length > 1 ? `${opts.id}-${i}` : opts.id })))

@@ -3,6 +3,7 @@ import { XrayError } from '../../errors/index.ts'
 import type { AppEnv, ServerContext } from '../context.ts'
 import { readImages } from '../body.ts'
 import { heatmapJson, heatmapQuery, isOn as wantsCam, prefersPng } from '../heatmap-query.ts'
+import { clientOf } from '../client.ts'
 /** `Cache-Control: no-cache` asks for a fresh model run (load tests, re-checks). */
 const noCache = (h: string | undefined) => /\bno-cache\b/i.test(h ?? '')
 
@@ -13,7 +14,7 @@ export function predictRoutes(ctx: ServerContext) {
     const service = ctx.readyService()
     const heatmap = heatmapQuery(c)
     const [bytes] = await readImages(c, { many: false })
-    const result = await service.predict(bytes!, { source: 'v1', cam: wantsCam(c.req.query('cam')), heatmap, id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')) })
+    const result = await service.predict(bytes!, { source: 'v1', cam: wantsCam(c.req.query('cam')), heatmap, id: c.get('requestId'), noCache: noCache(c.req.header('cache-control')), client: clientOf(c) })
     c.set('label', result.label)
     if (!result.heatmap) return c.json(result)
     c.header('Vary', 'Accept')
@@ -37,7 +38,7 @@ export function predictRoutes(ctx: ServerContext) {
     const images = await readImages(c, { many: true })
     const max = ctx.config.limits.maxBatchImages
     if (images.length > max) throw new XrayError('BAD_REQUEST', `the batch has ${images.length} images; the limit is ${max}`)
-    const opts = { source: 'batch' as const, cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')) }
+    const opts = { source: 'batch' as const, cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')), client: clientOf(c) }
     const id = c.get('requestId')
     const results = await Promise.all(
       images.map((b, i) =>
