@@ -5,5 +5,6 @@
 import type { Migration } from '../migrate.ts'
 import registry from './001-registry.ts'
 import environments from './002-environments.ts'
+import releases from './003-releases.ts'
 
-export const migrations: readonly Migration[] = [registry, environments]
+export const migrations: readonly Migration[] = [registry, environments, releases]
