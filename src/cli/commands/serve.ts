@@ -10,7 +10,7 @@ export default defineCommand({
   },
   args: {
     ...configArg,
-    ...settingArgs('model', 'server', 'performance', 'gpu', 'logging', 'metrics', 'limits'),
+    ...settingArgs('model', 'server', 'performance', 'gpu', 'logging', 'metrics', 'limits', 'state'),
   },
   run: ({ args }) =>
     guard(async () => {
