@@ -3,7 +3,8 @@ import type { Registry } from '../registry/registry.ts'
 import type { State } from '../state/db.ts'
 import { type Colour, type RunnerKind, getEnvironment } from '../state/environments.ts'
 import { ProcessRunner, type ProcessSpec } from './process-runner.ts'
-import { reachable } from './probe.ts'
+import { gatewayView } from './gateway-client.ts'
+import { healthProbe, reachable } from './probe.ts'
 import type { ServiceName, ServiceRunner } from './runner.ts'
 import { SystemctlRunner } from './systemctl.ts'
 import type { SystemdTarget } from './systemd-deploy.ts'
@@ -34,7 +35,13 @@ const configArgs = (rc: ReleaseContext) => ['--state-dir', rc.state.paths.dir, .
 export function processSpec(rc: ReleaseContext, name: ServiceName): ProcessSpec {
   if (name === 'gateway') {
     const { host, port } = rc.config.gateway
-    return { argv: [...rc.self, 'gateway', '--host', host, '--port', String(port), ...configArgs(rc)], host, port, healthUrl: reachable(host, port), answering: true, readyTimeoutS: 60 }
+    const url = reachable(host, port)
+    // Started = answering: its /health stays down until a colour is live.
+    const probe = async () => {
+      const v = await gatewayView(url).catch((e: Error) => e)
+      return v instanceof Error ? { ready: false, failed: v.message, detail: v.message } : { ready: v !== null, detail: v ? 'answering' : 'not answering' }
+    }
+    return { argv: [...rc.self, 'gateway', '--host', host, '--port', String(port), ...configArgs(rc)], host, port, probe, readyTimeoutS: 60 }
   }
   const colour = name.slice('model@'.length) as Colour
   const env = getEnvironment(rc.state.db, colour)
@@ -45,7 +52,10 @@ export function processSpec(rc: ReleaseContext, name: ServiceName): ProcessSpec 
     argv: [...rc.self, 'serve', '--host', host, '--port', String(env.port), '--model', manifest, ...configArgs(rc)],
     host,
     port: env.port,
-    healthUrl: reachable(host, env.port),
+    probe: async () => {
+      const h = await healthProbe(reachable(host, env.port!), 3_000)
+      return { ready: h.ready, failed: h.failed ? h.why : undefined, detail: h.why ?? h.status }
+    },
     readyTimeoutS: rc.config.deploy.readyTimeoutS,
   }
 }

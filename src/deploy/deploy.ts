@@ -92,6 +92,8 @@ export async function deploy(rc: ReleaseContext, o: DeployOptions): Promise<Depl
     if (why) throw new XrayError('ENVIRONMENT_NOT_READY', why)
   } catch (e) {
     const why = (e as Error).message
+    // A server that failed its checks serves nothing: stop it (its log keeps what it said).
+    await runnerOf(rc, kind).stop(modelService(colour)).catch(() => undefined)
     db.transaction(() => {
       setEnvironment(db, colour, { state: 'failed' })
       appendEvent(db, { actor: rc.actor, action: 'env.deploy_failed', subject: colour, reason: o.reason ?? null, details: { model: label(model), why } })

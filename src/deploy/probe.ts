@@ -46,6 +46,8 @@ export interface HealthAnswer {
   /** What it serves, when it has loaded a model. */
   model: ServedModel | null
   status: string
+  /** The model failed to load or failed its warm-up check: it will not become ready by waiting. */
+  failed: boolean
   why?: string
 }
 
@@ -64,9 +66,9 @@ export async function healthProbe(url: string, timeoutMs: number): Promise<Healt
         : error
           ? `its model failed to load: ${error}`
           : `its model is ${body.checks?.model?.status ?? 'not loaded'}`
-    return { ready, model: body.model ?? null, status, ...(why ? { why } : {}) }
+    return { ready, model: body.model ?? null, status, failed: body.checks?.model?.status === 'failed', ...(why ? { why } : {}) }
   } catch (e) {
-    return { ready: false, model: null, status: 'down', why: failure(e).why }
+    return { ready: false, model: null, status: 'down', failed: false, why: failure(e).why }
   }
 }
 

@@ -12,7 +12,6 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { XrayError } from '../errors/index.ts'
-import { waitReady } from '../ops/health.ts'
 import { writeFileDurable } from '../state/durable.ts'
 import { procInfo, stillRunning } from './process-info.ts'
 import type { ServiceName, ServiceRunner, ServiceStatus } from './runner.ts'
@@ -23,10 +22,8 @@ export interface ProcessSpec {
   /** Where it listens (checked free before it starts). */
   host: string
   port: number
-  /** Its /health, polled until ready. */
-  healthUrl: string
-  /** Started = answering HTTP at all (the gateway: its /health is down until a colour is live). */
-  answering?: boolean
+  /** Asked until it says ready, or failed (a failure waiting does not cure: stop waiting). */
+  probe: () => Promise<{ ready: boolean; failed?: string; detail: string }>
   readyTimeoutS: number
 }
 
@@ -134,15 +131,18 @@ export class ProcessRunner implements ServiceRunner {
     let exited: string | undefined
     child?.once('exit', (code, signal) => (exited = signal ? `killed by ${signal}` : `exit code ${code}`))
     const deadline = Date.now() + spec.readyTimeoutS * 1000
-    let last = ''
-    while (Date.now() < deadline && !exited) {
-      const r = await waitReady({ url: spec.healthUrl, seconds: Math.min(1, Math.max(0.1, (deadline - Date.now()) / 1000)), answering: spec.answering, intervalMs: 200 })
+    let last = 'not checked'
+    let failed: string | undefined
+    while (Date.now() < deadline && !exited && !failed) {
+      const r = await spec.probe()
       if (r.ready && !exited) return
-      last = r.last.detail
+      last = r.detail
+      failed = r.failed
       if (!child && !this.running(name)) exited = 'it is no longer running'
+      if (!failed && !exited) await sleep(200)
     }
     const tail = logTail(this.logFile(name))
-    const why = exited ? `it exited (${exited})` : `it was not ready within ${spec.readyTimeoutS} s (last check: ${last})`
+    const why = exited ? `it exited (${exited})` : failed ? failed : `it was not ready within ${spec.readyTimeoutS} s (last check: ${last})`
     throw new XrayError('SERVICE_FAILED', `${name} did not become ready: ${why}; ${this.logFile(name)} ends with:\n${tail}`, { details: { service: name } })
   }
 
