@@ -41,8 +41,6 @@ function requestHeaders(f: ForwardRequest): Headers {
   if (f.client) h.set('x-forwarded-for', xff ? `${xff}, ${f.client}` : f.client)
   h.set('x-forwarded-proto', url.protocol.replace(':', ''))
   h.set('x-forwarded-host', url.host)
-  // fetch would decode a compressed answer but keep its Content-Encoding: ask for none.
-  h.set('accept-encoding', 'identity')
   return h
 }
 
@@ -92,10 +90,18 @@ export async function forward(f: ForwardRequest): Promise<Response> {
   }
 }
 
-/** The answer's headers as the client gets them: hop-by-hop ones and the request id dropped (the gateway sets it). */
+/**
+ * The answer's headers as the client gets them: hop-by-hop ones and the request id dropped (the
+ * gateway sets it). fetch has already decoded a compressed body (it negotiates Accept-Encoding
+ * itself), so the encoding and length of the encoded form go too.
+ */
 export function responseHeaders(res: Response): Headers {
   const h = new Headers(res.headers)
   for (const name of [...HOP, 'x-request-id']) h.delete(name)
+  if (h.has('content-encoding')) {
+    h.delete('content-encoding')
+    h.delete('content-length')
+  }
   return h
 }
 
