@@ -68,6 +68,7 @@ describe('the process supervisor', () => {
   })
 
   it('refuses to start where something else listens, without starting anything', async () => {
+    port = await freePort()
     const squatter = net.createServer().listen(port, '127.0.0.1')
     await new Promise((r) => squatter.once('listening', r))
     try {
@@ -79,6 +80,7 @@ describe('the process supervisor', () => {
   })
 
   it('says why when a service exits instead of becoming ready, with the end of its log', async () => {
+    port = await freePort()
     extra.push('--check-interval', 'soon')
     try {
       await expect(runner.start('gateway')).rejects.toMatchObject({
