@@ -67,8 +67,9 @@ export async function deploy(rc: ReleaseContext, o: DeployOptions): Promise<Depl
   const model = deployable(rc, o.version, o.name)
   const db = rc.state.db
   const before = getEnvironment(db, colour)
+  const live = releaseState(db).liveColour === colour
   // A live colour that runs is restarted only on purpose; one that is stopped or failed serves nothing anyway.
-  if (releaseState(db).liveColour === colour && !['stopped', 'failed'].includes(before.state) && !o.force)
+  if (live && !['stopped', 'failed'].includes(before.state) && !o.force)
     throw new XrayError(
       'ENVIRONMENT_LIVE',
       `${colour} is live: deploy to ${otherColour(colour)} and switch (xrayops deploy-model --model-version ${model.version} --environment production does both), or pass --force to restart the live colour (requests fail while it restarts)`,
@@ -84,7 +85,7 @@ export async function deploy(rc: ReleaseContext, o: DeployOptions): Promise<Depl
   })
   rc.say(`${colour}: deploying ${label(model)} on ${host}:${port} (${kind === 'systemd' ? 'systemd unit' : 'process'})`)
   try {
-    await drainColour(rc, colour)
+    if (!live) await drainColour(rc, colour)
     if (before.runner && before.runner !== kind) await runnerOf(rc, before.runner).stop(modelService(colour))
     if (kind === 'systemd') writeColourEnvironment(rc.systemd!, colour, { host, port, modelPath: rc.registry.manifestPath(model) })
     await runnerOf(rc, kind).restart(modelService(colour))
@@ -98,7 +99,9 @@ export async function deploy(rc: ReleaseContext, o: DeployOptions): Promise<Depl
       setEnvironment(db, colour, { state: 'failed' })
       appendEvent(db, { actor: rc.actor, action: 'env.deploy_failed', subject: colour, reason: o.reason ?? null, details: { model: label(model), why } })
     })
-    throw new XrayError('ENVIRONMENT_NOT_READY', `${colour} did not become ready with ${label(model)}, traffic unchanged: ${why}`, { cause: e })
+    throw new XrayError('ENVIRONMENT_NOT_READY', `${colour} did not become ready with ${label(model)}, ${live ? 'and it is the live colour: the gateway answers 503 until a colour is ready and live' : 'traffic unchanged'}: ${why}`, {
+      cause: e,
+    })
   }
   db.transaction(() => {
     setEnvironment(db, colour, { state: 'ready' })

@@ -83,13 +83,13 @@ function checkAnswers(results: TimedResult[], window: { start: number; end: numb
   const count = (c: Colour) => results.filter((r) => r.headers['x-xrayops-colour'] === c).length
   expect(count(from)).toBeGreaterThan(0)
   expect(count(to)).toBeGreaterThan(0)
-  const firstNew = Math.min(...results.filter((r) => r.headers['x-xrayops-colour'] === to).map((r) => r.received))
+  const firstNew = Math.min(...results.filter((r) => r.headers['x-xrayops-colour'] === to).map((r) => r.sent))
   return {
     total: results.length,
     [from]: count(from),
     [to]: count(to),
-    // Answers the old colour gave after the new one had answered: requests in flight at the switch, finished where they were.
-    oldAfterNew: results.filter((r) => r.headers['x-xrayops-colour'] === from && r.received > firstNew).length,
+    // Old-colour answers still in flight when the first request that went to the new colour was sent: finished where they were.
+    oldInFlightAtSwitch: results.filter((r) => r.headers['x-xrayops-colour'] === from && r.received > firstNew).length,
     inWindow: results.filter((r) => r.received >= window.start && r.sent <= window.end).length,
   }
 }
