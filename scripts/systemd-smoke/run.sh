@@ -4,7 +4,9 @@
 # namespaces, on an overlay of / (nothing is written to the host), in child cgroups of its own.
 # Then: `xrayops systemd install --yes` (sysusers + daemon-reload for real), `systemctl start
 # xrayops-model@blue` (returns once ExecStartPost's health wait says ready), a prediction, and the
-# SystemctlRunner (status, restart, stop, start, a failing unit) against that systemd.
+# SystemctlRunner (status, restart, stop, start, a failing unit) against that systemd; then the
+# release commands with --systemd (deploy blue and green, switch-traffic, rollback, restart, stop)
+# driving the units, with predictions through the gateway unit naming the version expected.
 #   scripts/systemd-smoke/run.sh [EXECUTABLE]     default: dist/xrayops (npm run build)
 # Root only. The namespaces have their own loopback, so the fixed ports cannot collide.
 set -euo pipefail
@@ -16,6 +18,8 @@ work=$(mktemp -d /tmp/xrayops-systemd-smoke.XXXXXX)
 cg=xrayops-smoke-$$
 mkdir -p "$work/root" "$work/t"
 cp "$exe" "$work/xrayops"
+# A second model version: the shipped model with its classifier bias shifted (test/helpers/models.ts).
+node --import ./bin/register.mjs -e "const m = await import('./test/helpers/models.ts'); m.derivedModel(process.argv[1])" "$work/derived.onnx"
 
 cleanup() {
   # Everything started lives in our cgroups (and dies with the pid namespace's init anyway).
@@ -62,3 +66,33 @@ echo '--- SystemctlRunner'
 ns sh -c "cd '$PWD' && node --import ./bin/register.mjs scripts/systemd-smoke/runner.ts"
 echo '--- live security rating'
 ns systemd-analyze security xrayops-model@blue.service --no-pager | tail -1
+
+echo '--- xrayops deploy --systemd: blue 1.0.0, green 2.0.0, switch, rollback, restart, stop'
+ns systemctl stop xrayops-gateway.service 'xrayops-model@*.service'
+ns install -d -o xrayops -g xrayops -m 750 /var/lib/xrayops
+ns sh -c 'cat > /var/lib/xrayops/m1.onnx' < models/pneumonia-efficientnet_b0-v1.onnx
+ns sh -c 'cat > /var/lib/xrayops/m2.onnx' < "$work/derived.onnx"
+ns chown xrayops:xrayops /var/lib/xrayops/m1.onnx /var/lib/xrayops/m2.onnx
+# Registering as the service user keeps the state database theirs; deploy runs as root (systemctl, /etc/xrayops).
+as_service() { ns runuser -u xrayops -- env XRAYOPS_STATE_DIR=/var/lib/xrayops HOME=/var/lib/xrayops /usr/local/bin/xrayops "$@"; }
+as_root() { ns env XRAYOPS_STATE_DIR=/var/lib/xrayops /usr/local/bin/xrayops "$@"; }
+as_service registry register --name pneumonia --version 1.0.0 --path /var/lib/xrayops/m1.onnx | tail -1
+as_service registry register --name pneumonia --version 2.0.0 --path /var/lib/xrayops/m2.onnx | tail -1
+served() {
+  nsenter -t "$init" -n curl -sS -X POST -H 'content-type: image/jpeg' \
+    --data-binary @test/fixtures/xray-original/person100_bacteria_475.jpeg http://127.0.0.1:8080/v1/predict | grep -o '"version":"[^"]*"'
+}
+expect_served() { got=$(served); echo "through the gateway: $got"; [ "$got" = "\"version\":\"$1\"" ] || { echo "expected version $1" >&2; exit 1; }; }
+as_root deploy --systemd --environment blue --version 1.0.0
+as_root deploy --systemd --environment green --version v2.0.0
+ns cat /etc/xrayops/model-green.env
+expect_served 1.0.0
+as_root switch-traffic --systemd --from blue --to green
+expect_served 2.0.0
+as_root rollback --systemd --to-version 1.0.0 --reason 'smoke test'
+expect_served 1.0.0
+as_root restart --systemd --service gateway
+expect_served 1.0.0
+as_root status --systemd
+as_root stop --systemd --all --yes
+ns systemctl is-active xrayops-gateway.service xrayops-model@blue.service xrayops-model@green.service || true

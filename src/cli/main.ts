@@ -19,6 +19,16 @@ export const main = defineCommand({
     audit: () => import('./commands/audit.ts').then((r) => r.default),
     drift: () => import('./commands/drift.ts').then((r) => r.default),
     data: () => import('./commands/data/index.ts').then((r) => r.default),
+    gateway: () => import('./commands/gateway.ts').then((r) => r.default),
+    deploy: () => import('./commands/release/deploy.ts').then((r) => r.default),
+    'health-check': () => import('./commands/release/health-check.ts').then((r) => r.default),
+    'switch-traffic': () => import('./commands/release/switch-traffic.ts').then((r) => r.default),
+    rollback: () => import('./commands/release/rollback.ts').then((r) => r.default),
+    'deploy-model': () => import('./commands/release/deploy-model.ts').then((r) => r.default),
+    'rollback-model': () => import('./commands/release/rollback-model.ts').then((r) => r.default),
+    restart: () => import('./commands/release/restart.ts').then((r) => r.default),
+    stop: () => import('./commands/release/stop.ts').then((r) => r.default),
+    status: () => import('./commands/release/status.ts').then((r) => r.default),
   },
 })
 

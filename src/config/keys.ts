@@ -62,6 +62,16 @@ export const KEYS: readonly KeySpec[] = [
   spec('client.url', optional(url), undefined, { env: 'XRAYOPS_URL', flag: 'url' }),
   spec('client.gatewayUrl', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_URL', flag: 'gateway' }),
   spec('client.prometheusUrl', optional(url), undefined, { env: 'PROMETHEUS_URL', flag: 'prometheus' }),
+  spec('gateway.host', word('a host name or IP address'), '0.0.0.0', { env: 'XRAYOPS_GATEWAY_HOST', flag: 'gateway-host' }),
+  spec('gateway.port', int(1, 65535), 8080, { env: 'XRAYOPS_GATEWAY_PORT', flag: 'gateway-port' }),
+  spec('gateway.upstream', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_UPSTREAM', flag: 'upstream' }),
+  spec('gateway.checkIntervalMs', millis(60_000), 1000, { fileKey: 'gateway.check_interval', flag: 'check-interval' }),
+  spec('gateway.upstreamTimeoutMs', millis(3_600_000), 60_000, { fileKey: 'gateway.upstream_timeout', flag: 'upstream-timeout' }),
+  spec('deploy.modelHost', word('a host name or IP address'), '127.0.0.1', { flag: 'model-host' }),
+  spec('deploy.bluePort', int(1, 65535), 8001, { env: 'XRAYOPS_BLUE_PORT', flag: 'blue-port' }),
+  spec('deploy.greenPort', int(1, 65535), 8002, { env: 'XRAYOPS_GREEN_PORT', flag: 'green-port' }),
+  spec('deploy.readyTimeoutS', int(1, 3600), 120, { fileKey: 'deploy.ready_timeout', flag: 'ready-timeout' }),
+  spec('auth.requirePredictToken', bool, false, { env: 'XRAYOPS_REQUIRE_PREDICT_TOKEN', flag: 'require-predict-token' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]

@@ -77,6 +77,29 @@ export interface ServerConfig {
     gatewayUrl?: string
     prometheusUrl?: string
   }
+  /** The gateway (`xrayops gateway`): the public entry in front of the blue and green model servers. */
+  gateway: {
+    host: string
+    port: number
+    /** A fixed upstream (Kubernetes: the model-server Service routes); unset: the live colour from the state database. */
+    upstream?: string
+    /** How often the gateway checks each colour's /v2/health/ready, in milliseconds. */
+    checkIntervalMs: number
+    /** Longest a forwarded request may take, in milliseconds. */
+    upstreamTimeoutMs: number
+  }
+  /** Releases (`xrayops deploy`, `switch-traffic`, ...): where the colours' model servers listen. */
+  deploy: {
+    modelHost: string
+    bluePort: number
+    greenPort: number
+    /** How long a model server may take to become ready (load, checksum, warm-up), in seconds. */
+    readyTimeoutS: number
+  }
+  auth: {
+    /** Prediction routes through the gateway need a bearer token with the `predict` (or `admin`) scope. */
+    requirePredictToken: boolean
+  }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */

@@ -51,6 +51,11 @@ export type ErrorCode =
   | 'FEEDBACK_EXISTS'
   | 'AUDIT_UNAVAILABLE'
   | 'DRIFT_PROFILE_MISSING'
+  | 'UPSTREAM_NOT_READY'
+  | 'UPSTREAM_TIMEOUT'
+  | 'ENVIRONMENT_NOT_READY'
+  | 'ENVIRONMENT_LIVE'
+  | 'RELEASE_BUSY'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -101,6 +106,14 @@ const httpStatus: Record<ErrorCode, number> = {
   // The audit trail is off (audit.enabled=false) or its database could not be opened.
   AUDIT_UNAVAILABLE: 503,
   DRIFT_PROFILE_MISSING: 404,
+  // The gateway: the live colour is not ready (or none is live); it did not answer in time.
+  UPSTREAM_NOT_READY: 503,
+  UPSTREAM_TIMEOUT: 504,
+  // Releases: a colour that must be ready is not; a change that would take the live colour down;
+  // another release command holds the release lock.
+  ENVIRONMENT_NOT_READY: 409,
+  ENVIRONMENT_LIVE: 409,
+  RELEASE_BUSY: 409,
 }
 
 export class XrayError extends Error {

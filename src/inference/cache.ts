@@ -18,6 +18,13 @@ export class LruCache<V> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!)
   }
 
+  /** Empties the cache; returns how many entries it held. */
+  clear(): number {
+    const n = this.map.size
+    this.map.clear()
+    return n
+  }
+
   get size(): number {
     return this.map.size
   }

@@ -124,6 +124,13 @@ export class PredictionService {
     return this.admission.inUse
   }
 
+  /** Forgets every cached prediction (an admin's cache clear); returns how many there were. */
+  clearCache(): number {
+    const n = this.cache.clear()
+    this.metrics.cacheEntries.set(0)
+    return n
+  }
+
   /** Calls `listener` after every finished prediction (cache hits included); returns the detach function. */
   onPrediction(listener: PredictionListener): () => void {
     this.listeners.add(listener)

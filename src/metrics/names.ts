@@ -39,6 +39,8 @@ export const M = {
   gatewayRequests: 'xray_gateway_requests_total', // counter, labels: route, status, colour
   gatewayRequestDuration: 'xray_gateway_request_duration_seconds', // histogram
   gatewayUpstreamUp: 'xray_gateway_upstream_up', // gauge 0/1, labels: colour
+  gatewayInFlight: 'xray_gateway_requests_in_flight', // gauge, labels: colour
+  gatewayGeneration: 'xray_gateway_live_generation', // gauge: the switch generation it routes by
 } as const
 
 /** Latency buckets from 1 ms to 10 s, in seconds. */

@@ -47,6 +47,9 @@ export async function checkServer(name: string, base: string, timeoutMs: number)
     return { name, url, status: 'down', detail: `HTTP ${r.status}, not a health report`, ms: r.ms, http: r.status }
   }
   const status: Status = body.status === 'ok' || body.status === 'degraded' ? body.status : 'down'
+  const gw = body as { component?: string; live?: string | null; generation?: number; reason?: string }
+  if (gw.component === 'gateway')
+    return { name, url, status, detail: `HTTP ${r.status}, routes to ${gw.live ?? 'no colour'} (generation ${gw.generation})${gw.reason ? `: ${gw.reason}` : ''}`, ms: r.ms, http: r.status }
   const model = body.model ? `${body.model.name} v${body.model.version} on ${body.device?.name}` : `model ${body.checks?.model?.status ?? 'unknown'}`
   const why = body.checks?.model?.error?.message
   return { name, url, status, detail: `HTTP ${r.status}, ${model}${why ? `: ${why}` : ''}`, ms: r.ms, http: r.status }

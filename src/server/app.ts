@@ -7,6 +7,7 @@ import { XrayError } from '../errors/index.ts'
 import type { AppEnv, ServerContext } from './context.ts'
 import { observe } from './middleware/observe.ts'
 import { feedbackRoutes } from './routes/feedback.ts'
+import { adminRoutes } from './routes/admin.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { oipRoutes } from './routes/oip.ts'
@@ -15,12 +16,16 @@ import { uiRoutes } from './routes/ui.ts'
 
 const log = logger('http')
 
+/** Requests of monitors, not of clients: /health, /v2/health/*, /metrics. */
+export const isProbe = (method: string, path: string) => method === 'GET' && (path === '/health' || path === '/metrics' || path.startsWith('/v2/health/'))
+
 export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record<string, unknown>) => void } = {}) {
   const app = new Hono<AppEnv>()
   app.use(requestId())
   app.use(async function track(c, next) {
     ctx.active++
-    ctx.lastArrival = Date.now()
+    // Health checks and scrapes (a gateway checks every second) must not hold a drain open.
+    if (!isProbe(c.req.method, c.req.path)) ctx.lastArrival = Date.now()
     try {
       await next()
     } finally {
@@ -46,6 +51,7 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
   app.route('/', healthRoutes(ctx))
   app.route('/', uiRoutes())
   if (ctx.config.metrics.enabled) app.route('/', metricsRoutes(ctx))
+  app.route('/', adminRoutes(ctx))
   app.notFound((c) => c.json(new XrayError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404))
   app.onError((err, c) => {
     const e =

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { defineCommand } from 'citty'
 import { baseManifests, colourManifests, FILE_HEADER, k8sDefaults, toYaml } from '../../../deploy/kubernetes/index.ts'
+import { loadConfig } from '../../../config/load.ts'
 import { isXrayError } from '../../../errors/index.ts'
 import { guard, UsageError } from '../../_shared.ts'
 
@@ -25,7 +26,9 @@ const print = defineCommand({
     guard(async () => {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.namespace)) throw new UsageError(`--namespace "${args.namespace}" is not a valid namespace name`)
       if (!/^\S+$/.test(args.image)) throw new UsageError(`--image "${args.image}" is not an image reference`)
-      const o = { ...d, image: args.image, namespace: args.namespace }
+      // The gateway's port is the configuration's gateway.port (8080 unless set).
+      const { config } = await loadConfig()
+      const o = { ...d, image: args.image, namespace: args.namespace, gatewayPort: config.gateway.port }
       if (args.colour !== undefined) {
         if (args.out) throw new UsageError('--out writes the k8s/ set; print a colour to stdout (or pipe it to kubectl apply -f -)')
         try {

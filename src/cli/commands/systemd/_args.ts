@@ -14,12 +14,15 @@ export const unitArgs = {
   'cache-dir': { type: 'string', description: 'CacheDirectory= name, below /var/cache', default: d.cacheDir },
   'config-dir': { type: 'string', description: 'folder of the per-colour environment files', default: d.configDir },
   config: { type: 'string', description: "model servers' config file", default: d.config },
-  'gateway-host': { type: 'string', description: 'gateway listen address', default: d.gatewayHost },
-  'gateway-port': { type: 'string', description: 'gateway port', default: String(d.gatewayPort) },
-  'model-host': { type: 'string', description: 'model servers listen address', default: d.modelHost },
-  colours: { type: 'string', description: 'colour=port pairs of the model servers', default: Object.entries(d.colours).map(([c, p]) => `${c}=${p}`).join(',') },
+  'gateway-host': { type: 'string', description: `gateway listen address (default: the configuration's gateway.host, ${d.gatewayHost})` },
+  'gateway-port': { type: 'string', description: `gateway port (default: the configuration's gateway.port, ${d.gatewayPort})` },
+  'model-host': { type: 'string', description: `model servers listen address (default: the configuration's deploy.model_host, ${d.modelHost})` },
+  colours: {
+    type: 'string',
+    description: `colour=port pairs of the model servers (default: the configuration's deploy.blue_port and deploy.green_port, ${Object.entries(d.colours).map(([c, p]) => `${c}=${p}`).join(',')})`,
+  },
   'shutdown-timeout-ms': { type: 'string', description: "drain time after SIGTERM (default: the configuration's server.shutdown_timeout)" },
-  'ready-timeout': { type: 'string', description: 'seconds a model server may take to become ready', default: String(d.readyTimeoutS) },
+  'ready-timeout': { type: 'string', description: `seconds a model server may take to become ready (default: the configuration's deploy.ready_timeout, ${d.readyTimeoutS})` },
   'model-memory-max': { type: 'string', description: 'MemoryMax= of each model server', default: d.model.memoryMax },
   'model-tasks-max': { type: 'string', description: 'TasksMax= of each model server', default: String(d.model.tasksMax) },
   'gateway-memory-max': { type: 'string', description: 'MemoryMax= of the gateway', default: d.gateway.memoryMax },
@@ -49,7 +52,9 @@ function colours(v: string): Record<string, number> {
 /** Flags -> checked generator options; a bad value is a usage error naming the flag. */
 export async function optionsFromArgs(a: UnitArgValues): Promise<SystemdOptions> {
   const limitNofile = int('limit-nofile', a['limit-nofile'] ?? String(d.model.limitNofile))
-  const shutdown = a['shutdown-timeout-ms'] ?? String((await loadConfig()).config.server.shutdownTimeoutMs)
+  // What the flags leave out comes from the configuration (deployment/config.yaml, environment).
+  const { config } = await loadConfig()
+  const shutdown = a['shutdown-timeout-ms'] ?? String(config.server.shutdownTimeoutMs)
   const o: SystemdOptions = {
     exec: a.exec ?? d.exec,
     user: a.user ?? d.user,
@@ -57,12 +62,12 @@ export async function optionsFromArgs(a: UnitArgValues): Promise<SystemdOptions>
     cacheDir: a['cache-dir'] ?? d.cacheDir,
     configDir: a['config-dir'] ?? d.configDir,
     config: a.config ?? d.config,
-    gatewayHost: a['gateway-host'] ?? d.gatewayHost,
-    gatewayPort: int('gateway-port', a['gateway-port'] ?? String(d.gatewayPort)),
-    modelHost: a['model-host'] ?? d.modelHost,
-    colours: a.colours === undefined ? d.colours : colours(a.colours),
+    gatewayHost: a['gateway-host'] ?? config.gateway.host,
+    gatewayPort: int('gateway-port', a['gateway-port'] ?? String(config.gateway.port)),
+    modelHost: a['model-host'] ?? config.deploy.modelHost,
+    colours: a.colours === undefined ? { blue: config.deploy.bluePort, green: config.deploy.greenPort } : colours(a.colours),
     shutdownTimeoutMs: int('shutdown-timeout-ms', shutdown),
-    readyTimeoutS: int('ready-timeout', a['ready-timeout'] ?? String(d.readyTimeoutS)),
+    readyTimeoutS: int('ready-timeout', a['ready-timeout'] ?? String(config.deploy.readyTimeoutS)),
     model: { memoryMax: a['model-memory-max'] ?? d.model.memoryMax, tasksMax: int('model-tasks-max', a['model-tasks-max'] ?? String(d.model.tasksMax)), limitNofile },
     gateway: { memoryMax: a['gateway-memory-max'] ?? d.gateway.memoryMax, tasksMax: int('gateway-tasks-max', a['gateway-tasks-max'] ?? String(d.gateway.tasksMax)), limitNofile },
     validateSchedule: a['validate-schedule'] ?? d.validateSchedule,

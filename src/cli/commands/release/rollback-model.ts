@@ -1,0 +1,3 @@
+import { rollbackCommand } from './rollback.ts'
+
+export default rollbackCommand('rollback-model')
