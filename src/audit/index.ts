@@ -2,7 +2,7 @@
  * The audit trail attached to the prediction service: every finished prediction becomes an
  * audit record (image statistics computed after the answer is on its way, off the prediction's
  * path), queued and written in batches (writer.ts); radiologists' feedback and the accuracy
- * metrics over it; retention; and the periodic drift check against the model's training profile.
+ * metrics over it; retention. The drift check reads this trail (src/drift/monitor.ts).
  */
 import { hostname } from 'node:os'
 import { logger } from '../log.ts'
@@ -10,8 +10,6 @@ import type { ServerConfig } from '../config/schema.ts'
 import { XrayError } from '../errors/index.ts'
 import type { PredictionService } from '../inference/service.ts'
 import type { Metrics } from '../metrics/index.ts'
-import { DriftMonitor } from '../drift/monitor.ts'
-import { profileOfManifest } from '../drift/profile.ts'
 import { openState, type State } from '../state/db.ts'
 import { ensureStateDir, resolveStateDir } from '../state/dir.ts'
 import { accuracyOf, labelledWindow, recordFeedback, type Accuracy, type FeedbackInput, type FeedbackRecord } from './feedback.ts'
@@ -30,7 +28,6 @@ const RETENTION_EVERY_MS = 3_600_000
 export class Audit {
   readonly writer: AuditWriter
   readonly metrics: AuditMetrics
-  drift?: DriftMonitor
   /** Why the trail cannot be written, when it cannot. */
   error?: string
   private pending = 0
@@ -88,20 +85,7 @@ export class Audit {
       error = (e as Error).message
       log.error(`the audit trail is unavailable, predictions are served without it: ${error}`)
     }
-    const audit = new Audit(service, config, metrics, state, error)
-    if (state) await audit.startDrift()
-    return audit
-  }
-
-  private async startDrift(): Promise<void> {
-    const { model } = this.service
-    try {
-      const found = await profileOfManifest(model.manifest, model.manifestPath)
-      if (!found) return log.info(`model ${model.manifest.name} v${model.manifest.version} has no drift profile: the drift check is off`)
-      this.drift = new DriftMonitor(this.state!.db, found.profile, this.metrics, this.config.drift.window, this.config.drift.intervalMs)
-    } catch (e) {
-      log.warn(`drift check off: ${(e as Error).message}`)
-    }
+    return new Audit(service, config, metrics, state, error)
   }
 
   /** Feedback's window for this server's model. */
@@ -150,7 +134,6 @@ export class Audit {
     this.closed = true
     this.detach()
     clearInterval(this.retention)
-    this.drift?.close()
     while (this.pending > 0) await new Promise((r) => setImmediate(r))
     const n = this.writer.close()
     if (n) log.info(`wrote the last ${n} audit record(s)`)

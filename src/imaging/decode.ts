@@ -4,7 +4,8 @@ import { describeUnsupported, sniffFormat, type ImageFormat } from './sniff.ts'
 import { chromaFraction, to8bit, toLuminance } from './luminance.ts'
 import { pngChunkState } from './png-chunks.ts'
 import { checkDimensions, defaultDecodeLimits, type DecodeLimits } from './limits.ts'
-import { decodeDicom, type DicomInfo } from './dicom/index.ts'
+import { decodeDicom } from './dicom/index.ts'
+import type { GrayImage } from './image.ts'
 import { loadSharp } from '../runtime/native.ts'
 
 export { defaultDecodeLimits, type DecodeLimits } from './limits.ts'
@@ -22,20 +23,7 @@ export interface DecodeHint {
   minSide?: number
 }
 
-/** An 8-bit single-channel image, row-major. */
-export interface GrayImage {
-  width: number
-  height: number
-  data: Uint8Array
-  format: ImageFormat
-  /**
-   * Bits per sample and channel count of the source, for the record; for colour sources, the
-   * fraction of pixels with real chroma (luminance.ts chromaFraction).
-   */
-  source: { bitDepth: 8 | 16; channels: number; chroma?: number; scaledFrom?: { width: number; height: number } }
-  /** DICOM input only: its non-identifying acquisition attributes. */
-  dicom?: DicomInfo
-}
+export type { GrayImage } from './image.ts'
 
 const corrupt = /corrupt|invalid|missing|bad |unsupported marker|not a /i
 const truncated = /premature end|truncat|unexpected end|not enough data|end of (file|stream)|incomplete/i

@@ -3,7 +3,7 @@
  * grayscale frontal chest radiographs at least as large as its input). Pure functions of the
  * decoded image; thresholds and how they were chosen: docs/API.md, "Input-quality flags".
  */
-import type { GrayImage } from './decode.ts'
+import type { GrayImage } from './image.ts'
 
 export type QualityFlag = 'upsampled' | 'colour' | 'inverted' | 'near_constant' | 'non_chest' | 'lateral_view'
 

@@ -1,5 +1,7 @@
 import { logger } from '../log.ts'
 import { Audit } from '../audit/index.ts'
+import type { DriftMonitor } from '../drift/monitor.ts'
+import { startDriftMonitor } from '../drift/start.ts'
 import type { ServerConfig } from '../config/schema.ts'
 import { XrayError } from '../errors/index.ts'
 import { serviceOptions } from '../inference/options.ts'
@@ -21,6 +23,8 @@ export class ModelHost {
   service?: PredictionService
   /** The audit trail, attached to the service once it is ready (audit.enabled). */
   audit?: Audit
+  /** The periodic drift check over the audit trail, when the model has a training profile. */
+  drift?: DriftMonitor
 
   constructor(
     private readonly config: ServerConfig,
@@ -36,7 +40,10 @@ export class ModelHost {
       this.warmup = await service.warmup()
       if (!this.warmup.passed)
         throw new XrayError('MODEL_INVALID', `warm-up answer ${this.warmup.score.toFixed(6)} differs from the expected ${this.warmup.expected} on ${this.warmup.file}`)
-      if (this.config.audit.enabled) this.audit = await Audit.start(service, this.config, this.metrics)
+      if (this.config.audit.enabled) {
+        this.audit = await Audit.start(service, this.config, this.metrics)
+        this.drift = await startDriftMonitor(service, this.audit, { window: this.config.drift.window, intervalMs: this.config.drift.intervalMs })
+      }
       this.service = service
       const m = service.model.manifest
       this.metrics.modelInfo.set({ name: m.name, version: m.version, sha256: m.sha256, device: service.device.name }, 1)
@@ -54,6 +61,7 @@ export class ModelHost {
 
   /** Writes the audit records still queued, then releases the model. */
   async close(): Promise<void> {
+    this.drift?.close()
     await this.audit?.close()
     await this.service?.close()
   }

@@ -5,7 +5,7 @@
  * map to display values (grayscale) or luminance (colour).
  */
 import { XrayError } from '../../errors/index.ts'
-import type { GrayImage } from '../decode.ts'
+import type { GrayImage } from '../image.ts'
 import { checkDimensions, DEFAULT_CODEC_TIMEOUT_MS, type DecodeLimits } from '../limits.ts'
 import { chromaFraction, toLuminance } from '../luminance.ts'
 import { readImageAttributes, type ImageAttributes } from './attributes.ts'
