@@ -7,9 +7,10 @@
 import { XrayError } from '../../errors/index.ts'
 import type { GrayImage } from '../image.ts'
 import { checkDimensions, DEFAULT_CODEC_TIMEOUT_MS, type DecodeLimits } from '../limits.ts'
+import { decodeRaster, type DecodeHint } from '../raster.ts'
 import { chromaFraction, toLuminance } from '../luminance.ts'
 import { readImageAttributes, type ImageAttributes } from './attributes.ts'
-import { decodeFrame } from './codecs/index.ts'
+import { decodeFrame, checkedJpegFrame } from './codecs/index.ts'
 import { decodedColourSpace, toRgb } from './colour.ts'
 import { corruptDicom, describeThrown } from './errors.ts'
 import { encapsulatedFrame, nativeSamples } from './frame.ts'
@@ -57,9 +58,39 @@ export function renderDicomFrame(f: DicomFrame): GrayImage {
   return { ...base, data: toLuminance(rgb, pixels, 3), source: { bitDepth: 8, channels: 3, chroma: chromaFraction(rgb, pixels, 3) } }
 }
 
-/** Decodes a DICOM Part 10 file; anything that goes wrong is an XrayError (4xx). */
-export async function decodeDicom(input: Uint8Array, limits: DecodeLimits): Promise<GrayImage> {
+/**
+ * An 8-bit lossy JPEG frame, colour or MONOCHROME2 with no Modality LUT, VOI or padding, holds
+ * display values already: it is what a plain JPEG of the image holds, so it is decoded as one (with
+ * shrink-on-load when the hint asks), and a DICOM that wraps a JPEG gets the JPEG's answer.
+ */
+const plainJpeg = (codec: Codec, img: ImageAttributes, p: Presentation): boolean =>
+  codec === 'jpeg' && img.bitsStored === 8 && !img.signed &&
+  (img.samplesPerPixel === 1
+    ? img.photometric === 'MONOCHROME2' && p.modality.kind === 'identity' && p.voi.kind === 'range' && !p.padding
+    : img.samplesPerPixel === 3 && ['RGB', 'YBR_FULL', 'YBR_FULL_422'].includes(img.photometric))
+
+async function decodeAsJpeg(input: Uint8Array, limits: DecodeLimits, hint: DecodeHint): Promise<GrayImage | undefined> {
+  const { dataSet, transferSyntax: ts } = parseDicomFile(input)
+  if (ts.codec !== 'jpeg') return undefined
+  const attributes = readImageAttributes(dataSet)
+  checkDimensions(attributes.columns, attributes.rows, limits)
+  const presentation = readPresentation(dataSet, attributes)
+  if (!plainJpeg(ts.codec, attributes, presentation)) return undefined
+  const jpeg = checkedJpegFrame(encapsulatedFrame(dataSet, ts), attributes)
+  const image = await decodeRaster(jpeg, 'jpeg', limits, hint)
+  return { ...image, format: 'dicom', dicom: readInfo(dataSet, attributes, ts), source: { ...image.source, bitDepth: 8, channels: 1 } }
+}
+
+/**
+ * Decodes a DICOM Part 10 file; anything that goes wrong is an XrayError (4xx). `hint.minSide`
+ * lets a plain 8-bit grayscale JPEG frame be decoded with shrink-on-load, as a JPEG file is.
+ */
+export async function decodeDicom(input: Uint8Array, limits: DecodeLimits, hint: DecodeHint = {}): Promise<GrayImage> {
   try {
+    if (hint.minSide) {
+      const image = await decodeAsJpeg(input, limits, hint)
+      if (image) return image
+    }
     return renderDicomFrame(await readDicomFrame(input, limits))
   } catch (e) {
     if (e instanceof XrayError) throw e

@@ -53,6 +53,12 @@ async function inWorker(codec: Exclude<Codec, 'native' | 'rle'>, codestream: Uin
   return wide ? asWords(bytes) : bytes
 }
 
+/** A lossy JPEG frame whose header agrees with the data set, for a decoder outside the pool. */
+export function checkedJpegFrame(frame: Uint8Array, img: ImageAttributes): Uint8Array {
+  checkHeader('jpeg', jpegHeader(frame), img)
+  return frame
+}
+
 /** Decodes one compressed frame; `timeoutMs`: the time allowed for up to 4 megapixels. */
 export async function decodeFrame(codec: Exclude<Codec, 'native'>, frame: Uint8Array, img: ImageAttributes, timeoutMs: number): Promise<DecodedFrame> {
   const pixels = img.rows * img.columns

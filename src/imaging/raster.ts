@@ -1,0 +1,84 @@
+/**
+ * PNG and JPEG -> 8-bit luminance through libvips (sharp), with JPEG shrink-on-load when the
+ * caller says the pixels go to a smaller resize. Also decodes the JPEG frame of a DICOM whose
+ * display mapping is the identity, so that such a DICOM and its JPEG give the same pixels.
+ */
+import type { Metadata, OutputInfo } from 'sharp'
+import { XrayError } from '../errors/index.ts'
+import type { ImageFormat } from './sniff.ts'
+import { chromaFraction, to8bit, toLuminance } from './luminance.ts'
+import { pngChunkState } from './png-chunks.ts'
+import { checkDimensions, type DecodeLimits } from './limits.ts'
+import type { GrayImage } from './image.ts'
+import { loadSharp } from '../runtime/native.ts'
+
+/**
+ * What the caller will do with the pixels, so a decoder may deliver fewer. Decoders that cannot
+ * use a hint (PNG, most DICOM) ignore it and return the full image.
+ */
+export interface DecodeHint {
+  /**
+   * The pixels go to a resize down to this many pixels per side: a JPEG is then decoded with
+   * libjpeg's DCT scaling (shrink-on-load) and reduced with a linear filter until its shorter
+   * side is this long (never below it, never enlarged). See docs/EVALUATION.md for the accuracy.
+   */
+  minSide?: number
+}
+
+const corrupt = /corrupt|invalid|missing|bad |unsupported marker|not a /i
+const truncated = /premature end|truncat|unexpected end|not enough data|end of (file|stream)|incomplete/i
+
+const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): XrayError => {
+  const msg = cause instanceof Error ? cause.message : String(cause)
+  const cut = format === 'png' ? pngChunkState(input) === 'truncated' : truncated.test(msg) && !corrupt.test(msg)
+  return cut
+    ? new XrayError('TRUNCATED_IMAGE', `${format.toUpperCase()} data ends early: ${msg.trim()}`, { cause })
+    : new XrayError('CORRUPT_IMAGE', `${format.toUpperCase()} data cannot be decoded: ${msg.trim()}`, { cause })
+}
+
+/** Decodes a PNG or JPEG already sniffed as `format`; failures are XrayErrors (4xx). */
+export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', limits: DecodeLimits, hint: DecodeHint): Promise<GrayImage> {
+  const sharp = await loadSharp() // loaded on first use: the CLI's --help never loads libvips
+  const opts = { failOn: 'truncated' as const, limitInputPixels: false as const, sequentialRead: true }
+  let meta: Metadata
+  try {
+    meta = await sharp(input, opts).metadata()
+  } catch (cause) {
+    throw decodeFailure(format, cause, input)
+  }
+  const { width = 0, height = 0 } = meta
+  checkDimensions(width, height, limits)
+
+  // Keep gray as gray and 16 bits as 16 bits: libvips would otherwise convert to 8-bit sRGB.
+  const sixteen = meta.depth === 'ushort'
+  const gray = (meta.channels ?? 3) <= 2
+  const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb'
+  let raw: { data: Buffer; info: OutputInfo }
+  try {
+    let pipeline = sharp(input, opts)
+    const side = hint.minSide
+    if (format === 'jpeg' && side && Math.min(width, height) > side)
+      // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
+      pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
+    raw = await pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
+  } catch (cause) {
+    throw decodeFailure(format, cause, input)
+  }
+  const { info, data } = raw
+  const samples = sixteen
+    ? to8bit(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2))
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const pixels = info.width * info.height
+  return {
+    width: info.width,
+    height: info.height,
+    data: toLuminance(samples, pixels, info.channels),
+    format,
+    source: {
+      bitDepth: sixteen ? 16 : 8,
+      channels: info.channels,
+      ...(info.channels >= 3 ? { chroma: chromaFraction(samples, pixels, info.channels) } : {}),
+      ...(info.width !== width || info.height !== height ? { scaledFrom: { width, height } } : {}),
+    },
+  }
+}
