@@ -1,5 +1,5 @@
 import type { ArgDef } from 'citty'
-import { bool, bytes, device, duration, int, list, logLevel, millis, oneOf, optional, url, word, type Parser } from './parse.ts'
+import { bool, bytes, device, duration, int, list, logLevel, millis, oneOf, optional, url, urls, word, type Parser } from './parse.ts'
 import type { ServerConfig } from './schema.ts'
 
 /** One setting: where it lives in ServerConfig, in config.yaml, in the environment and on the command line. */
@@ -72,6 +72,12 @@ export const KEYS: readonly KeySpec[] = [
   spec('deploy.greenPort', int(1, 65535), 8002, { env: 'XRAYOPS_GREEN_PORT', flag: 'green-port' }),
   spec('deploy.readyTimeoutS', int(1, 3600), 120, { fileKey: 'deploy.ready_timeout', flag: 'ready-timeout' }),
   spec('auth.requirePredictToken', bool, false, { env: 'XRAYOPS_REQUIRE_PREDICT_TOKEN', flag: 'require-predict-token' }),
+  spec('backup.dir', optional(word('a folder path')), undefined, { env: 'XRAYOPS_BACKUP_DIR', flag: 'backup-dir', path: true }),
+  spec('backup.keep', int(0, 100_000), 14, { env: 'XRAYOPS_BACKUP_KEEP', flag: 'backup-keep' }),
+  spec('validate.backupMaxAgeMs', duration(365 * 86_400_000, 'not checked'), 26 * 3_600_000, { fileKey: 'validate.backup_max_age', flag: 'backup-max-age' }),
+  spec('validate.diskFreeMinPercent', int(0, 100), 10, { fileKey: 'validate.disk_free_min', flag: 'disk-free-min' }),
+  spec('validate.memoryUsedMaxPercent', int(1, 100), 90, { fileKey: 'validate.memory_used_max', flag: 'memory-used-max' }),
+  spec('notify.webhookUrls', urls, [], { env: 'XRAYOPS_NOTIFY_WEBHOOK_URLS', flag: 'webhook-urls' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]

@@ -100,6 +100,12 @@ export interface ServerConfig {
     /** Prediction routes through the gateway need a bearer token with the `predict` (or `admin`) scope. */
     requirePredictToken: boolean
   }
+  /** `xrayops backup`: where backups go (unset: <state>/backups) and how many complete ones are kept (0: all). */
+  backup: { dir?: string; keep: number }
+  /** `xrayops validate`: the newest backup's greatest age (ms; 0: not checked), least free disk and most memory used, in %. */
+  validate: { backupMaxAgeMs: number; diskFreeMinPercent: number; memoryUsedMaxPercent: number }
+  /** `xrayops notify`: webhook receivers (besides those of the running monitoring's alertmanager.yml). */
+  notify: { webhookUrls: string[] }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */
