@@ -8,7 +8,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { removeAbandonedTemps } from '../state/durable.ts'
 import { migrations } from '../state/migrations/index.ts'
+import { finishSwap } from '../state/swap.ts'
 import { inspectDatabase, type DatabaseFacts } from './database.ts'
 import { copyHashed, type FileDigest, hashFile, syncTree } from './files.ts'
 import { stampOf } from './locate.ts'
@@ -24,8 +26,9 @@ export interface Staged {
 
 const STAGING = /^\.restore-.+-(\d+)$/
 
-/** Removes staging folders of restores that died before their commit point (no journal names them). */
+/** Removes staging folders (and journal temp files) of restores that died before their commit point. */
 export function removeAbandonedStaging(stateDir: string): void {
+  removeAbandonedTemps(stateDir)
   let names: string[] = []
   try {
     names = fs.readdirSync(stateDir)
@@ -45,10 +48,16 @@ const differs = (f: { path: string; bytes: number; sha256: string }, d: FileDige
   d.sha256 === f.sha256 && d.bytes === f.bytes ? null : `${f.path} has changed: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 16)}..., the manifest says ${f.bytes} bytes, ${f.sha256.slice(0, 16)}...`
 
 export async function stageRestore(backup: string, stateDir: string): Promise<Staged> {
-  const manifest = readManifest(backup)
+  let manifest: BackupManifest
+  try {
+    manifest = readManifest(backup)
+  } catch (e) {
+    throw invalidBackup(backup, `${(e as Error).message.replace(/^.* is not a usable backup: /, '')}; nothing was restored`)
+  }
   const supported = migrations.length
   if (manifest.schema_version > supported)
-    throw invalidBackup(backup, `it was made by xrayops ${manifest.xrayops_version} with schema version ${manifest.schema_version}, newer than this xrayops knows (${supported}): restore it with that version or newer`)
+    throw invalidBackup(backup, `it was made by xrayops ${manifest.xrayops_version} with schema version ${manifest.schema_version}, newer than this xrayops knows (${supported}): restore it with that version or newer; nothing was restored`)
+  finishSwap(stateDir) // a restore killed after its commit point is finished first, never undone
   removeAbandonedStaging(stateDir)
   const staging = path.join(stateDir, `.restore-${stampOf(new Date())}-${process.pid}`)
   fs.mkdirSync(path.join(staging, 'new'), { recursive: true, mode: 0o700 })
