@@ -1,5 +1,5 @@
 import type { ArgDef } from 'citty'
-import { bool, bytes, device, duration, int, list, logLevel, millis, oneOf, optional, url, urls, word, type Parser } from './parse.ts'
+import { bool, bytes, device, duration, int, list, logLevel, millis, oneOf, optional, url, word, type Parser } from './parse.ts'
 import type { ServerConfig } from './schema.ts'
 
 /** One setting: where it lives in ServerConfig, in config.yaml, in the environment and on the command line. */
@@ -77,7 +77,6 @@ export const KEYS: readonly KeySpec[] = [
   spec('validate.backupMaxAgeMs', duration(365 * 86_400_000, 'not checked'), 26 * 3_600_000, { fileKey: 'validate.backup_max_age', flag: 'backup-max-age' }),
   spec('validate.diskFreeMinPercent', int(0, 100), 10, { fileKey: 'validate.disk_free_min', flag: 'disk-free-min' }),
   spec('validate.memoryUsedMaxPercent', int(1, 100), 90, { fileKey: 'validate.memory_used_max', flag: 'memory-used-max' }),
-  spec('notify.webhookUrls', urls, [], { env: 'XRAYOPS_NOTIFY_WEBHOOK_URLS', flag: 'webhook-urls' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]

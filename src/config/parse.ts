@@ -123,17 +123,6 @@ export const list = (allowed: string): Parser<string[]> => ({
   },
 })
 
-/** A comma-separated list (or a YAML list) of http(s) URLs; empty is an empty list. */
-export const urls: Parser<string[]> = {
-  allowed: 'http:// or https:// URLs, comma-separated',
-  parse: (raw) => {
-    const items = list('').parse(raw)
-    if (items === INVALID) return INVALID
-    const parsed = items.map((i) => url.parse(i))
-    return parsed.includes(INVALID) ? INVALID : (parsed as string[])
-  },
-}
-
 /** `null`, `~` or an empty string unset the value. */
 export const optional = <T>(p: Parser<T>): Parser<T | undefined> => ({
   allowed: `${p.allowed}, or empty to unset`,

@@ -104,8 +104,6 @@ export interface ServerConfig {
   backup: { dir?: string; keep: number }
   /** `xrayops validate`: the newest backup's greatest age (ms; 0: not checked), least free disk and most memory used, in %. */
   validate: { backupMaxAgeMs: number; diskFreeMinPercent: number; memoryUsedMaxPercent: number }
-  /** `xrayops notify`: webhook receivers (besides those of the running monitoring's alertmanager.yml). */
-  notify: { webhookUrls: string[] }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */

@@ -60,7 +60,6 @@ export type ErrorCode =
   | 'BACKUP_NOT_FOUND'
   | 'BACKUP_INVALID'
   | 'SERVICES_RUNNING'
-  | 'NOTIFY_FAILED'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -121,12 +120,11 @@ const httpStatus: Record<ErrorCode, number> = {
   RELEASE_BUSY: 409,
   // Backups: one could not be written (a damaged model store, no database); none where named;
   // one failed verification (missing or changed file, truncated manifest, failed integrity check);
-  // a restore refused while services use the state folder; a webhook receiver did not take a notice.
+  // a restore refused while services use the state folder.
   BACKUP_FAILED: 500,
   BACKUP_NOT_FOUND: 404,
   BACKUP_INVALID: 422,
   SERVICES_RUNNING: 409,
-  NOTIFY_FAILED: 502,
 }
 
 export class XrayError extends Error {
