@@ -31,6 +31,7 @@ export const main = defineCommand({
     status: () => import('./commands/release/status.ts').then((r) => r.default),
     backup: () => import('./commands/backup.ts').then((r) => r.default),
     restore: () => import('./commands/restore.ts').then((r) => r.default),
+    recover: () => import('./commands/recover.ts').then((r) => r.default),
   },
 })
 

@@ -18,6 +18,8 @@ export interface RestoreFlowOptions {
   dryRun?: boolean
   stopServices: boolean
   withConfig?: boolean
+  /** The confirmation question (default: restore's). */
+  question?: string
   say: (line: string) => void
 }
 
@@ -61,7 +63,7 @@ export async function restoreFlow(args: Record<string, unknown>, o: RestoreFlowO
         'SERVICES_RUNNING',
         `nothing was restored: the state folder ${stateDir} is in use by ${users.map((u) => `pid ${u.pid} (${u.why})`).join(', ')}. Stop them first (xrayops stop --all --yes; xrayops monitoring is not affected), or pass --stop-services`,
       )
-    const question = `Replace the database, model store and tokens of ${stateDir} with this backup${users.length ? `, stopping ${users.length} process(es) that use it` : ''}? What was written since ${staged.manifest.created_at} is lost.`
+    const question = o.question ?? `Replace the database, model store and tokens of ${stateDir} with this backup${users.length ? `, stopping ${users.length} process(es) that use it` : ''}? What was written since ${staged.manifest.created_at} is lost.`
     if (!(await confirm(question, o.yes))) return { staged, result: null }
     if (users.length) await stopServices(args, stateDir, loaded.config.server.shutdownTimeoutMs, o.say)
     committed = true
