@@ -62,6 +62,7 @@ export const KEYS: readonly KeySpec[] = [
   spec('client.url', optional(url), undefined, { env: 'XRAYOPS_URL', flag: 'url' }),
   spec('client.gatewayUrl', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_URL', flag: 'gateway' }),
   spec('client.prometheusUrl', optional(url), undefined, { env: 'PROMETHEUS_URL', flag: 'prometheus' }),
+  spec('client.alertmanagerUrl', optional(url), undefined, { env: 'ALERTMANAGER_URL', flag: 'alertmanager' }),
   spec('gateway.host', word('a host name or IP address'), '0.0.0.0', { env: 'XRAYOPS_GATEWAY_HOST', flag: 'gateway-host' }),
   spec('gateway.port', int(1, 65535), 8080, { env: 'XRAYOPS_GATEWAY_PORT', flag: 'gateway-port' }),
   spec('gateway.upstream', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_UPSTREAM', flag: 'upstream' }),

@@ -76,6 +76,8 @@ export interface ServerConfig {
     url?: string
     gatewayUrl?: string
     prometheusUrl?: string
+    /** The Alertmanager `validate --comprehensive` checks. */
+    alertmanagerUrl?: string
   }
   /** The gateway (`xrayops gateway`): the public entry in front of the blue and green model servers. */
   gateway: {
