@@ -73,4 +73,20 @@ describe('xrayops recover --from-backup latest', () => {
     const history = await site.cli(['registry', 'history', '--all', '--json'])
     expect(history.stdout).toMatch(/state\.restore/)
   }, 600_000)
+
+  it('refuses a damaged backup before it stops anything: the running services keep answering', async () => {
+    const list = JSON.parse((await site.cli(['backup', '--list', '--json'])).stdout) as { dir: string }[]
+    const bad = path.join(site.dir, 'damaged-backup')
+    fs.cpSync(list[0]!.dir, bad, { recursive: true })
+    const model = fs.readdirSync(path.join(bad, 'state/models')).find((f) => f.endsWith('.onnx'))!
+    const fd = fs.openSync(path.join(bad, 'state/models', model), 'r+')
+    fs.writeSync(fd, Buffer.from([0xff]), 0, 1, 4096)
+    fs.closeSync(fd)
+    const r = await site.cli(['recover', '--from-backup', bad, '--yes'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/BACKUP_INVALID/)
+    expect((await statusOf(site)).colours.map((c: { colour: string; ready: boolean }) => `${c.colour} ${c.ready}`)).toEqual(['blue true', 'green true'])
+    const answer = await predictAt(site.gatewayUrl, 0)
+    expect(answer.model.version).toBe('1.0.0')
+  }, 120_000)
 })
