@@ -72,6 +72,11 @@ describe('xrayops recover --from-backup latest', () => {
     }
     const history = await site.cli(['registry', 'history', '--all', '--json'])
     expect(history.stdout).toMatch(/state\.restore/)
+    // The recovered site passes validate: both colours, their known images, the gateway, the backup.
+    const v = await site.cli(['validate', '--json', '--disk-free-min', '1', '--memory-used-max', '99'])
+    expect(v.code, v.stdout + v.stderr).toBe(0)
+    const checks = Object.fromEntries(JSON.parse(v.stdout).checks.map((c: { name: string; status: string }) => [c.name, c.status]))
+    expect(checks).toMatchObject({ 'model blue health': 'pass', 'model blue known image': 'pass', 'model green health': 'pass', 'model green known image': 'pass', gateway: 'pass', 'backup recent': 'pass' })
   }, 600_000)
 
   it('refuses a damaged backup before it stops anything: the running services keep answering', async () => {

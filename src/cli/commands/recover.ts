@@ -7,13 +7,16 @@ import { restoreFlow } from './backup/restore-flow.ts'
 import { contentsText } from './backup/_shared.ts'
 import { printJson, withRelease } from './release/_shared.ts'
 
+// recover always stops the services of the state folder: restore's --stop-services is not offered.
+const { 'stop-services': _always, ...recoverArgs } = restoreArgs
+
 export default defineCommand({
   meta: {
     name: 'recover',
     description:
       'Emergency recovery: restore the state folder from a backup (checked first; the services of this state folder are stopped), deploy the recorded versions again (the live colour, and the idle one if it was ready), then health-check them and the gateway; exit 0 only when all of it passed',
   },
-  args: { ...restoreArgs, 'with-config': { type: 'boolean', description: 'also put the backed-up config file back where it was', default: false } },
+  args: { ...recoverArgs, 'with-config': { type: 'boolean', description: 'also put the backed-up config file back where it was', default: false } },
   run: ({ args }) =>
     guard(async () => {
       if (!args['from-backup']) throw usageError('--from-backup latest|PATH is required')
