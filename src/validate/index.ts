@@ -15,7 +15,7 @@ import { Registry } from '../registry/registry.ts'
 import { openState } from '../state/db.ts'
 import { listEnvironments } from '../state/environments.ts'
 import { backupCheck } from './backups.ts'
-import { guarded, skip, type ValidationCheck } from './check.ts'
+import { fail, guarded, skip, type ValidationCheck } from './check.ts'
 import { diskChecks, memoryCheck } from './host.ts'
 import { alertmanagerCheck, rulesCheck, scrapeCheck } from './monitoring.ts'
 import { gatewayCheck, modelChecks, type ModelTarget } from './services.ts'
@@ -57,7 +57,13 @@ export function monitoringUrls(config: ServerConfig, stateDir: string): { promet
 
 export async function runValidation(config: ServerConfig, stateDir: string, o: { comprehensive: boolean; shippedManifest: string }): Promise<ValidationReport> {
   const checks: ValidationCheck[] = []
-  const { targets, manifests } = await recorded(stateDir)
+  let targets: ModelTarget[] = []
+  let manifests = new Map<string, string>()
+  try {
+    ;({ targets, manifests } = await recorded(stateDir))
+  } catch (e) {
+    checks.push(fail('state database', `${stateDir}: ${(e as Error).message} (xrayops restore --from-backup latest)`))
+  }
   const shipped = await readManifest(o.shippedManifest).catch(() => null)
   if (shipped && !manifests.has(shipped.manifest.sha256)) manifests.set(shipped.manifest.sha256, shipped.manifestPath)
   const servers: ModelTarget[] = [...targets]
