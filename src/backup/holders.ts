@@ -42,10 +42,23 @@ export function supervisedServices(stateDir: string): { name: ServiceName; pid: 
   return out
 }
 
-/** Processes other than this one with the state database (or its WAL) open. */
+/**
+ * Processes other than this one with the state database (or its WAL) open. An open file is
+ * matched by device and inode, so a process in another mount namespace (a systemd unit with
+ * ProtectSystem=, whose links in /proc may name another path) counts too; by name when the
+ * file it holds was deleted (a database a restore has replaced).
+ */
 export function databaseHolders(stateDir: string): Holder[] {
   const db = fs.existsSync(statePaths(stateDir).db) ? fs.realpathSync(statePaths(stateDir).db) : path.resolve(statePaths(stateDir).db)
-  const targets = new Set([db, `${db}-wal`, `${db}-shm`])
+  const files = [db, `${db}-wal`, `${db}-shm`]
+  const names = new Set(files)
+  const inodes = new Set<string>()
+  for (const f of files)
+    try {
+      const st = fs.statSync(f)
+      inodes.add(`${st.dev}:${st.ino}`)
+    } catch {}
+  const base = path.basename(db)
   const out: Holder[] = []
   for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry)
@@ -63,7 +76,13 @@ export function databaseHolders(stateDir: string): Holder[] {
       } catch {
         continue
       }
-      if (targets.has(target.replace(/ \(deleted\)$/, ''))) {
+      if (!target.includes(base)) continue
+      let held = names.has(target.replace(/ \(deleted\)$/, ''))
+      try {
+        const st = fs.statSync(`/proc/${pid}/fd/${fd}`)
+        held ||= inodes.has(`${st.dev}:${st.ino}`)
+      } catch {}
+      if (held) {
         out.push({ pid, command: commandOf(pid), why: `has ${path.basename(target)} open` })
         break
       }

@@ -39,6 +39,8 @@ export async function commitRestore(staged: Staged, o: { stateDir: string; actor
     const want = m.files.find((f) => f.path === m.config!.path)?.sha256
     if (createHash('sha256').update(configBytes).digest('hex') !== want) throw new XrayError('BACKUP_INVALID', `${m.config.path} in ${staged.backup} changed after it was checked`)
   }
+  // Run as root on a service's state folder (systemd), the restored files stay the service user's.
+  if (process.getuid?.() === 0) ownLike(staged.staging, fs.statSync(o.stateDir))
   commitSwap(o.stateDir, staged.staging, staged.backup)
   if (configBytes && m.config) writeFileDurable(m.config.source, configBytes, 0o644)
   const state = await openState(o.stateDir)
@@ -60,5 +62,15 @@ export async function commitRestore(staged: Staged, o: { stateDir: string; actor
     }
   } finally {
     state.close()
+  }
+}
+
+/** Gives every file below `dir` the owner and group of `like`. */
+function ownLike(dir: string, like: fs.Stats): void {
+  fs.lchownSync(dir, like.uid, like.gid)
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name)
+    if (e.isDirectory()) ownLike(p, like)
+    else fs.lchownSync(p, like.uid, like.gid)
   }
 }

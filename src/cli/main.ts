@@ -32,7 +32,7 @@ export const main = defineCommand({
     backup: () => import('./commands/backup.ts').then((r) => r.default),
     restore: () => import('./commands/restore.ts').then((r) => r.default),
     recover: () => import('./commands/recover.ts').then((r) => r.default),
-    logs: () => import('./commands/logs/index.ts').then((r) => r.default),
+    logs: () => import('./commands/logfiles/index.ts').then((r) => r.default),
     validate: () => import('./commands/validate.ts').then((r) => r.default),
   },
 })

@@ -5,7 +5,10 @@
  */
 import fs from 'node:fs'
 import { commitRestore, resolveBackup, type RestoreResult, stageRestore, type Staged, stateUsers, stopSupervised } from '../../../backup/index.ts'
+import { modelService } from '../../../deploy/context.ts'
 import { stopGateway, stopModelServers } from '../../../deploy/services.ts'
+import { SystemctlRunner } from '../../../deploy/systemctl.ts'
+import { colours } from '../../../state/environments.ts'
 import { XrayError } from '../../../errors/index.ts'
 import { osActor } from '../../../state/actor.ts'
 import { confirm } from '../../_shared.ts'
@@ -42,7 +45,11 @@ async function stopServices(args: Record<string, unknown>, stateDir: string, dra
       await stopModelServers(rc)
     })
   } catch (e) {
-    say(`the release commands could not stop the services (${(e as Error).message}); stopping them by their pid files`)
+    say(`the release commands could not stop the services (${(e as Error).message}); stopping them by their pid files${args.systemd ? ' and their systemd units' : ''}`)
+    if (args.systemd) {
+      const units = new SystemctlRunner({ timeoutMs: drainMs + 60_000 })
+      for (const name of ['gateway', ...colours.map((c) => modelService(c))] as const) await units.stop(name).catch((err: Error) => say(`${name}: ${err.message}`))
+    }
   }
   const rest = await stopSupervised(stateDir, drainMs)
   if (rest.length) say(`stopped by pid file: ${rest.join(', ')}`)
