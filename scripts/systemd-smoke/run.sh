@@ -6,7 +6,8 @@
 # xrayops-model@blue` (returns once ExecStartPost's health wait says ready), a prediction, and the
 # SystemctlRunner (status, restart, stop, start, a failing unit) against that systemd; then the
 # release commands with --systemd (deploy blue and green, switch-traffic, rollback, restart, stop)
-# driving the units, with predictions through the gateway unit naming the version expected.
+# driving the units, with predictions through the gateway unit naming the version expected; the
+# validation unit's run; `recover --systemd` after the database is wrecked under the running units.
 #   scripts/systemd-smoke/run.sh [EXECUTABLE]     default: dist/xrayops (npm run build)
 # Root only. The namespaces have their own loopback, so the fixed ports cannot collide.
 set -euo pipefail
@@ -92,6 +93,24 @@ expect_served 2.0.0
 as_root rollback --systemd --to-version 1.0.0 --reason 'smoke test'
 expect_served 1.0.0
 as_root restart --systemd --service gateway
+expect_served 1.0.0
+as_root status --systemd
+echo '--- a backup, then xrayops-validate.service (the timer job) in its sandbox'
+as_service backup | tail -2
+# --comprehensive with no Prometheus or Alertmanager here: the run must fail on those checks only.
+if ns systemctl start xrayops-validate.service; then echo 'validate passed with no monitoring running' >&2; exit 1; fi
+v=$(ns journalctl -u xrayops-validate.service --no-pager -o cat | grep -E '^(pass|fail|skip) ')
+echo "$v"
+for want in 'pass  model blue health' 'pass  model blue known image' 'pass  model green health' 'pass  model green known image' 'pass  gateway' 'pass  backup recent' 'fail  alertmanager'; do
+  grep -q "^$want " <<<"$v" || { echo "validate: expected '$want'" >&2; exit 1; }
+done
+echo '--- restore under the running units is refused (they hold the database open)'
+if as_root restore --from-backup latest --yes; then echo 'restore went ahead under running services' >&2; exit 1; fi
+echo '--- recover --systemd: the database overwritten under the running units, the model store emptied'
+ns sh -c 'head -c 65536 /dev/zero | tr "\0" Z > /var/lib/xrayops/xrayops.db; rm -rf /var/lib/xrayops/xrayops.db-wal /var/lib/xrayops/xrayops.db-shm /var/lib/xrayops/models/*'
+as_root recover --systemd --from-backup latest --yes
+ns stat -c '%U %n' /var/lib/xrayops/xrayops.db /var/lib/xrayops/models
+[ "$(ns stat -c %U /var/lib/xrayops/xrayops.db)" = xrayops ] || { echo 'the restored database is not the service user'"'"'s' >&2; exit 1; }
 expect_served 1.0.0
 as_root status --systemd
 as_root stop --systemd --all --yes

@@ -29,6 +29,11 @@ export const main = defineCommand({
     restart: () => import('./commands/release/restart.ts').then((r) => r.default),
     stop: () => import('./commands/release/stop.ts').then((r) => r.default),
     status: () => import('./commands/release/status.ts').then((r) => r.default),
+    backup: () => import('./commands/backup.ts').then((r) => r.default),
+    restore: () => import('./commands/restore.ts').then((r) => r.default),
+    recover: () => import('./commands/recover.ts').then((r) => r.default),
+    logs: () => import('./commands/logfiles/index.ts').then((r) => r.default),
+    validate: () => import('./commands/validate.ts').then((r) => r.default),
   },
 })
 

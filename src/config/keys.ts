@@ -62,6 +62,7 @@ export const KEYS: readonly KeySpec[] = [
   spec('client.url', optional(url), undefined, { env: 'XRAYOPS_URL', flag: 'url' }),
   spec('client.gatewayUrl', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_URL', flag: 'gateway' }),
   spec('client.prometheusUrl', optional(url), undefined, { env: 'PROMETHEUS_URL', flag: 'prometheus' }),
+  spec('client.alertmanagerUrl', optional(url), undefined, { env: 'ALERTMANAGER_URL', flag: 'alertmanager' }),
   spec('gateway.host', word('a host name or IP address'), '0.0.0.0', { env: 'XRAYOPS_GATEWAY_HOST', flag: 'gateway-host' }),
   spec('gateway.port', int(1, 65535), 8080, { env: 'XRAYOPS_GATEWAY_PORT', flag: 'gateway-port' }),
   spec('gateway.upstream', optional(url), undefined, { env: 'XRAYOPS_GATEWAY_UPSTREAM', flag: 'upstream' }),
@@ -72,6 +73,11 @@ export const KEYS: readonly KeySpec[] = [
   spec('deploy.greenPort', int(1, 65535), 8002, { env: 'XRAYOPS_GREEN_PORT', flag: 'green-port' }),
   spec('deploy.readyTimeoutS', int(1, 3600), 120, { fileKey: 'deploy.ready_timeout', flag: 'ready-timeout' }),
   spec('auth.requirePredictToken', bool, false, { env: 'XRAYOPS_REQUIRE_PREDICT_TOKEN', flag: 'require-predict-token' }),
+  spec('backup.dir', optional(word('a folder path')), undefined, { env: 'XRAYOPS_BACKUP_DIR', flag: 'backup-dir', path: true }),
+  spec('backup.keep', int(0, 100_000), 14, { env: 'XRAYOPS_BACKUP_KEEP', flag: 'backup-keep' }),
+  spec('validate.backupMaxAgeMs', duration(365 * 86_400_000, 'not checked'), 26 * 3_600_000, { fileKey: 'validate.backup_max_age', flag: 'backup-max-age' }),
+  spec('validate.diskFreeMinPercent', int(0, 100), 10, { fileKey: 'validate.disk_free_min', flag: 'disk-free-min' }),
+  spec('validate.memoryUsedMaxPercent', int(1, 100), 90, { fileKey: 'validate.memory_used_max', flag: 'memory-used-max' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]

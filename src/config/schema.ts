@@ -76,6 +76,8 @@ export interface ServerConfig {
     url?: string
     gatewayUrl?: string
     prometheusUrl?: string
+    /** The Alertmanager `validate --comprehensive` checks. */
+    alertmanagerUrl?: string
   }
   /** The gateway (`xrayops gateway`): the public entry in front of the blue and green model servers. */
   gateway: {
@@ -100,6 +102,10 @@ export interface ServerConfig {
     /** Prediction routes through the gateway need a bearer token with the `predict` (or `admin`) scope. */
     requirePredictToken: boolean
   }
+  /** `xrayops backup`: where backups go (unset: <state>/backups) and how many complete ones are kept (0: all). */
+  backup: { dir?: string; keep: number }
+  /** `xrayops validate`: the newest backup's greatest age (ms; 0: not checked), least free disk and most memory used, in %. */
+  validate: { backupMaxAgeMs: number; diskFreeMinPercent: number; memoryUsedMaxPercent: number }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */

@@ -56,6 +56,10 @@ export type ErrorCode =
   | 'ENVIRONMENT_NOT_READY'
   | 'ENVIRONMENT_LIVE'
   | 'RELEASE_BUSY'
+  | 'BACKUP_FAILED'
+  | 'BACKUP_NOT_FOUND'
+  | 'BACKUP_INVALID'
+  | 'SERVICES_RUNNING'
 
 const httpStatus: Record<ErrorCode, number> = {
   EMPTY_INPUT: 400,
@@ -114,6 +118,13 @@ const httpStatus: Record<ErrorCode, number> = {
   ENVIRONMENT_NOT_READY: 409,
   ENVIRONMENT_LIVE: 409,
   RELEASE_BUSY: 409,
+  // Backups: one could not be written (a damaged model store, no database); none where named;
+  // one failed verification (missing or changed file, truncated manifest, failed integrity check);
+  // a restore refused while services use the state folder.
+  BACKUP_FAILED: 500,
+  BACKUP_NOT_FOUND: 404,
+  BACKUP_INVALID: 422,
+  SERVICES_RUNNING: 409,
 }
 
 export class XrayError extends Error {

@@ -23,8 +23,17 @@ export interface Connection {
   prepare(sql: string): Statement
   exec(sql: string): void
   readonly inTransaction: boolean
+  /**
+   * SQLite's online backup of the main database into `file` (overwritten): a consistent copy,
+   * including what is still in the WAL, taken while other connections keep writing. All pages are
+   * copied in one step, so another connection's commit cannot restart it.
+   */
+  backup(file: string): Promise<void>
   close(): void
 }
+
+/** Pages per backup step: all of them (one step under one read transaction). */
+const ALL_PAGES = 0x7fffffff
 
 // node:sqlite returns rows without a prototype: hand out plain objects from both drivers.
 const plain = <T>(r: unknown): T | undefined => (r ? ({ ...(r as Row) } as T) : undefined)
@@ -55,6 +64,9 @@ function wrapNode(db: DatabaseSync): Connection {
     get inTransaction() {
       return db.isTransaction
     },
+    backup: async (file) => {
+      await nodeSqlite()!.backup(db, file, { rate: ALL_PAGES })
+    },
     close: () => db.close(),
   }
 }
@@ -66,6 +78,9 @@ function wrapBetter(db: BetterSqlite3.Database): Connection {
     exec: (sql) => void db.exec(sql),
     get inTransaction() {
       return db.inTransaction
+    },
+    backup: async (file) => {
+      await db.backup(file, { progress: () => ALL_PAGES })
     },
     close: () => db.close(),
   }

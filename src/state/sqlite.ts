@@ -53,6 +53,11 @@ export class Db {
     }
   }
 
+  /** An online backup of the database into `file` (see Connection.backup). */
+  backup(file: string): Promise<void> {
+    return this.conn.backup(file)
+  }
+
   close(): void {
     this.conn.close()
   }

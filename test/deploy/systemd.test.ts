@@ -143,7 +143,7 @@ it('the gateway, the validation job and its timer', () => {
   expect(one(gw, 'Service.PrivateDevices')).toBe('yes')
   const v = settings(unitText(files, 'xrayops-validate.service'))
   expect(one(v, 'Service.Type')).toBe('oneshot')
-  expect(one(v, 'Service.ExecStart')).toBe('/opt/xrayops/bin/xrayops validate --comprehensive')
+  expect(one(v, 'Service.ExecStart')).toBe('/opt/xrayops/bin/xrayops validate --comprehensive --config /etc/xray/server.yaml')
   const t = settings(unitText(files, 'xrayops-validate.timer'))
   expect({ on: one(t, 'Timer.OnCalendar'), unit: one(t, 'Timer.Unit'), wanted: one(t, 'Install.WantedBy') }).toEqual({
     on: '*-*-* 03:15:00',

@@ -119,7 +119,7 @@ export function validateService(o: SystemdOptions): string {
         ['Type', 'oneshot'],
         ...identity(o),
         ['Environment', `XRAYOPS_GATEWAY_URL=${gw}`],
-        ['ExecStart', `${o.exec} validate --comprehensive`],
+        ['ExecStart', `${o.exec} validate --comprehensive --config ${o.config}`],
         ['TimeoutStartSec', 600],
         ...limits(o.gateway),
         ...commonHardening,
