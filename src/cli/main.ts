@@ -29,6 +29,8 @@ export const main = defineCommand({
     restart: () => import('./commands/release/restart.ts').then((r) => r.default),
     stop: () => import('./commands/release/stop.ts').then((r) => r.default),
     status: () => import('./commands/release/status.ts').then((r) => r.default),
+    report: () => import('./commands/report.ts').then((r) => r.default),
+    notify: () => import('./commands/notify.ts').then((r) => r.default),
   },
 })
 

@@ -72,6 +72,9 @@ export const KEYS: readonly KeySpec[] = [
   spec('deploy.greenPort', int(1, 65535), 8002, { env: 'XRAYOPS_GREEN_PORT', flag: 'green-port' }),
   spec('deploy.readyTimeoutS', int(1, 3600), 120, { fileKey: 'deploy.ready_timeout', flag: 'ready-timeout' }),
   spec('auth.requirePredictToken', bool, false, { env: 'XRAYOPS_REQUIRE_PREDICT_TOKEN', flag: 'require-predict-token' }),
+  spec('monitoring.prometheusUrl', url, 'http://127.0.0.1:9090', { env: 'XRAYOPS_PROMETHEUS_URL', flag: 'prometheus-url' }),
+  spec('monitoring.alertmanagerUrl', url, 'http://127.0.0.1:9093', { env: 'XRAYOPS_ALERTMANAGER_URL', flag: 'alertmanager-url' }),
+  spec('notify.webhooks', list('webhook URLs (http:// or https://)'), [], { env: 'XRAYOPS_NOTIFY_WEBHOOKS', flag: 'webhook' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]

@@ -100,6 +100,10 @@ export interface ServerConfig {
     /** Prediction routes through the gateway need a bearer token with the `predict` (or `admin`) scope. */
     requirePredictToken: boolean
   }
+  /** Where `xrayops report` (and `validate`) read Prometheus's query API and Alertmanager's API. */
+  monitoring: { prometheusUrl: string; alertmanagerUrl: string }
+  /** `xrayops notify`: webhook receivers (Alertmanager-compatible JSON); empty: the running Alertmanager's webhook receivers. */
+  notify: { webhooks: string[] }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */
