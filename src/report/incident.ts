@@ -7,6 +7,7 @@
 import { M } from '../metrics/names.ts'
 import type { Db } from '../state/sqlite.ts'
 import { eventsInWindow, isDeployment, predictionsPerInterval } from './audit.ts'
+import { counted } from './metrics.ts'
 import { alertmanagerAlerts, firingPeriods, type AlertPeriod, type ManagerAlert } from './alerts.ts'
 import type { Prometheus } from './prometheus.ts'
 import type { Missing, ReportWindow } from './window.ts'
@@ -96,11 +97,11 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
   // Prometheus: requests, errors and denials per interval; alerts.
   try {
     await src.prometheus.reachable(w.to)
-    const inc5 = `increase(${M.requests}{job="model-server", status=~"5.."}[${stepS}s])`
+    const step = `${stepS}s`
     const [req, err, denied, down, alerts] = await Promise.all([
-      src.prometheus.queryRange(`sum(increase(${M.requests}{job="model-server"}[${stepS}s]))`, w.from, w.to, stepS),
-      src.prometheus.queryRange(`sum(${inc5})`, w.from, w.to, stepS),
-      src.prometheus.queryRange(`sum(increase(${M.requests}{status=~"401|403"}[${stepS}s])) + sum(increase(${M.gatewayRequests}{status=~"401|403"}[${stepS}s])) or sum(increase(${M.requests}{status=~"401|403"}[${stepS}s])) or sum(increase(${M.gatewayRequests}{status=~"401|403"}[${stepS}s]))`, w.from, w.to, stepS),
+      src.prometheus.queryRange(counted(`${M.requests}{job="model-server"}`, step, ''), w.from, w.to, stepS),
+      src.prometheus.queryRange(counted(`${M.requests}{job="model-server", status=~"5.."}`, step, ''), w.from, w.to, stepS),
+      src.prometheus.queryRange(counted(`{__name__=~"${M.requests}|${M.gatewayRequests}", status=~"401|403"}`, step, ''), w.from, w.to, stepS),
       src.prometheus.queryRange('up{job="model-server"} == 0', w.from, w.to, stepS),
       firingPeriods(src.prometheus, w, stepS),
     ])
@@ -110,6 +111,11 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
     put(req, 'requests')
     put(err, 'errors5xx')
     put(denied, 'denied')
+    for (const r of rows.values()) {
+      r.requests ??= 0
+      r.errors5xx ??= 0
+      r.denied ??= 0
+    }
     for (const s of down) if (s.values.length) inc.timeline.push({ at: new Date(s.values[0]![0] * 1000).toISOString(), source: 'prometheus', what: `model server ${s.metric.instance} not answering scrapes (up == 0) for ${s.values.length} interval(s)` })
     inc.alerts = alerts
     for (const a of alerts) {

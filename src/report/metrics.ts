@@ -1,7 +1,10 @@
 /**
- * What Prometheus says about a window, from its query API. Counts are Prometheus's increase() over
- * the window (extrapolated to the window's edges, so not always whole; rounded here), summed over
- * every model server it scrapes (job="model-server").
+ * What Prometheus says about a window, from its query API, summed over every model server it
+ * scrapes (job="model-server"). Counts are Prometheus's increase() over the window (extrapolated
+ * to the window's edges, so not always whole; rounded here), plus, for a series born inside the
+ * window (a model server started, a first request of a route or label), its first sample: a
+ * counter starts at 0 but Prometheus first sees it already counting, and increase() alone would
+ * drop what came before that first scrape.
  */
 import { M } from '../metrics/names.ts'
 import { promRange, scalarOf, type Prometheus, type Series } from './prometheus.ts'
@@ -10,6 +13,10 @@ import type { ReportWindow } from './window.ts'
 /** The prediction routes, as the error-rate and latency alerts select them (monitoring/rules/model-server.yml). */
 export const PREDICT_ROUTES = 'route=~"/v1/predict.*|/v2/models/.+/infer"'
 const JOB = 'job="model-server"'
+
+/** Per series: increase() over `r`, plus the first sample for a series absent at the window's start; then summed by `by`. */
+export const counted = (selector: string, r: string, by: string) =>
+  `sum by (${by}) ((increase(${selector}[${r}]) + (min_over_time(${selector}[${r}]) unless ${selector} offset ${r})) or increase(${selector}[${r}]))`
 
 export interface TrafficFigures {
   requests: number
@@ -31,12 +38,12 @@ export async function trafficFigures(p: Prometheus, w: ReportWindow): Promise<Tr
   const r = promRange(w.to.getTime() - w.from.getTime())
   const q = (expr: string) => p.query(expr, w.to)
   const [status, predict, predict5xx, codes, labels, ...quantiles] = await Promise.all([
-    q(`sum by (status) (increase(${M.requests}{${JOB}}[${r}]))`),
-    q(`sum(increase(${M.requests}{${JOB}, ${PREDICT_ROUTES}}[${r}]))`),
-    q(`sum(increase(${M.requests}{${JOB}, ${PREDICT_ROUTES}, status=~"5.."}[${r}]))`),
-    q(`sum by (code) (increase(${M.errors}{${JOB}}[${r}]))`),
-    q(`sum by (label) (increase(${M.predictions}{${JOB}}[${r}]))`),
-    ...[0.5, 0.95, 0.99].map((x) => q(`histogram_quantile(${x}, sum by (le) (increase(${M.requestDuration}_bucket{${JOB}, ${PREDICT_ROUTES}}[${r}])))`)),
+    q(counted(`${M.requests}{${JOB}}`, r, 'status')),
+    q(counted(`${M.requests}{${JOB}, ${PREDICT_ROUTES}}`, r, '')),
+    q(counted(`${M.requests}{${JOB}, ${PREDICT_ROUTES}, status=~"5.."}`, r, '')),
+    q(counted(`${M.errors}{${JOB}}`, r, 'code')),
+    q(counted(`${M.predictions}{${JOB}}`, r, 'label')),
+    ...[0.5, 0.95, 0.99].map((x) => q(`histogram_quantile(${x}, ${counted(`${M.requestDuration}_bucket{${JOB}, ${PREDICT_ROUTES}}`, r, 'le')})`)),
   ])
   const byStatus = byLabel(status!, 'status')
   const predictRequests = Math.round(scalarOf(predict!) ?? 0)

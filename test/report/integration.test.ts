@@ -76,18 +76,15 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       expect(s.missing).toEqual([])
       expect(s.sources.prometheus).toEqual({ url: up.prometheus.url, read: true })
 
-      // Independent of increase(): the raw samples of the window, last minus first per series.
-      const raw = await query('xray_predictions_total{job="model-server"}[15m]')
-      const seen = Object.fromEntries(raw.map((x) => [x.metric.label, Number(x.values!.at(-1)![1]) - Number(x.values![0]![1])]))
+      // What the test sent; Prometheus's figure may exceed it by increase()'s extrapolation to the window's end.
       const sent: Record<string, number> = {}
       for (const p of ids) sent[p.label] = (sent[p.label] ?? 0) + 1
       expect(Object.keys(s.traffic.predictionsByLabel).sort()).toEqual(Object.keys(sent).sort())
       for (const [label, n] of Object.entries(sent)) {
-        // increase() extrapolates the samples' rise to the window's edges (never below zero).
-        expect(s.traffic.predictionsByLabel[label]).toBeGreaterThanOrEqual(seen[label]!)
+        expect(s.traffic.predictionsByLabel[label]).toBeGreaterThanOrEqual(n)
         expect(s.traffic.predictionsByLabel[label]).toBeLessThanOrEqual(n + 1)
       }
-      expect(s.traffic.predictRequests).toBeGreaterThanOrEqual(rows.length)
+      expect(s.traffic.predictRequests).toBeGreaterThanOrEqual(ids.length)
       expect(s.traffic.predictRequests).toBeLessThanOrEqual(ids.length + 1)
       expect(s.traffic.predictErrors5xx).toBe(0)
       expect(s.traffic.errorRate).toBe(0)
