@@ -76,16 +76,17 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       expect(s.missing).toEqual([])
       expect(s.sources.prometheus).toEqual({ url: up.prometheus.url, read: true })
 
-      // What the test sent; Prometheus's figure may exceed it by increase()'s extrapolation to the window's end.
+      // What the test sent. Prometheus's figure may exceed it: increase() extrapolates the average
+      // rise over at most half a scrape interval at the start and 1.1 at the end (1 s scrapes here).
       const sent: Record<string, number> = {}
       for (const p of ids) sent[p.label] = (sent[p.label] ?? 0) + 1
       expect(Object.keys(s.traffic.predictionsByLabel).sort()).toEqual(Object.keys(sent).sort())
       for (const [label, n] of Object.entries(sent)) {
         expect(s.traffic.predictionsByLabel[label]).toBeGreaterThanOrEqual(n)
-        expect(s.traffic.predictionsByLabel[label]).toBeLessThanOrEqual(n + 1)
+        expect(s.traffic.predictionsByLabel[label]).toBeLessThanOrEqual(n + 2)
       }
       expect(s.traffic.predictRequests).toBeGreaterThanOrEqual(ids.length)
-      expect(s.traffic.predictRequests).toBeLessThanOrEqual(ids.length + 1)
+      expect(s.traffic.predictRequests).toBeLessThanOrEqual(ids.length + 2)
       expect(s.traffic.predictErrors5xx).toBe(0)
       expect(s.traffic.errorRate).toBe(0)
       const { p50, p95, p99 } = s.traffic.latencyMs
