@@ -10,18 +10,29 @@ export interface AlertPeriod {
   from: string
   /** Last evaluation seen firing; undefined when still firing at the window's end. */
   to?: string
+  /** When its condition first held (ALERTS_FOR_STATE: the start of its `for:` wait), when Prometheus still had it. */
+  activeAt?: string
 }
 
+/** The step for alert queries: fine enough to see short alerts, within Prometheus's 11,000 points per series. */
+export const alertStepS = (w: ReportWindow) => Math.max(15, Math.ceil((w.to.getTime() - w.from.getTime()) / 1000 / 10_000))
+
 /** The periods each alert was firing, from ALERTS{alertstate="firing"} sampled every `stepS` seconds. */
-export async function firingPeriods(p: Prometheus, w: ReportWindow, stepS: number): Promise<AlertPeriod[]> {
-  const series = await p.queryRange('ALERTS{alertstate="firing"}', w.from, w.to, stepS)
+export async function firingPeriods(p: Prometheus, w: ReportWindow, stepS = alertStepS(w)): Promise<AlertPeriod[]> {
+  const [series, forState] = await Promise.all([p.queryRange('ALERTS{alertstate="firing"}', w.from, w.to, stepS), p.queryRange('ALERTS_FOR_STATE', w.from, w.to, stepS)])
+  const key = (m: Record<string, string>) => JSON.stringify(Object.entries(m).filter(([k]) => k !== '__name__' && k !== 'alertstate').sort())
+  const active = new Map(forState.map((s) => [key(s.metric), new Map(s.values)]))
   const out: AlertPeriod[] = []
   const endS = w.to.getTime() / 1000
   for (const s of series) {
     const base = { alertname: s.metric.alertname ?? '?', severity: s.metric.severity ?? '', instance: s.metric.instance ?? '' }
     let start: number | undefined
     let prev: number | undefined
-    const close = (last: number) => out.push({ ...base, from: new Date(start! * 1000).toISOString(), to: endS - last < stepS ? undefined : new Date(last * 1000).toISOString() })
+    const since = active.get(key(s.metric))
+    const close = (last: number) => {
+      const at = since?.get(start!)
+      out.push({ ...base, from: new Date(start! * 1000).toISOString(), to: endS - last < stepS ? undefined : new Date(last * 1000).toISOString(), ...(at ? { activeAt: new Date(at * 1000).toISOString() } : {}) })
+    }
     for (const [t] of s.values) {
       if (start === undefined) start = t
       else if (t - prev! > stepS * 1.5) {

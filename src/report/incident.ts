@@ -8,7 +8,7 @@ import { M } from '../metrics/names.ts'
 import type { Db } from '../state/sqlite.ts'
 import { eventsInWindow, isDeployment, predictionsPerInterval } from './audit.ts'
 import { counted } from './metrics.ts'
-import { alertmanagerAlerts, firingPeriods, type AlertPeriod, type ManagerAlert } from './alerts.ts'
+import { alertStepS, alertmanagerAlerts, firingPeriods, type AlertPeriod, type ManagerAlert } from './alerts.ts'
 import type { Prometheus } from './prometheus.ts'
 import type { Missing, ReportWindow } from './window.ts'
 
@@ -102,8 +102,8 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
       src.prometheus.queryRange(counted(`${M.requests}{job="model-server"}`, step, ''), w.from, w.to, stepS),
       src.prometheus.queryRange(counted(`${M.requests}{job="model-server", status=~"5.."}`, step, ''), w.from, w.to, stepS),
       src.prometheus.queryRange(counted(`{__name__=~"${M.requests}|${M.gatewayRequests}", status=~"401|403"}`, step, ''), w.from, w.to, stepS),
-      src.prometheus.queryRange('up{job="model-server"} == 0', w.from, w.to, stepS),
-      firingPeriods(src.prometheus, w, stepS),
+      src.prometheus.queryRange('up{job="model-server"} == 0', w.from, w.to, alertStepS(w)),
+      firingPeriods(src.prometheus, w),
     ])
     const put = (series: typeof req, field: 'requests' | 'errors5xx' | 'denied') => {
       for (const [t, v] of series[0]?.values ?? []) if (t * 1000 > w.from.getTime()) row(slot(t))[field] = Math.round(v)
@@ -116,9 +116,10 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
       r.errors5xx ??= 0
       r.denied ??= 0
     }
-    for (const s of down) if (s.values.length) inc.timeline.push({ at: new Date(s.values[0]![0] * 1000).toISOString(), source: 'prometheus', what: `model server ${s.metric.instance} not answering scrapes (up == 0) for ${s.values.length} interval(s)` })
+    for (const s of down) if (s.values.length) inc.timeline.push({ at: new Date(s.values[0]![0] * 1000).toISOString(), source: 'prometheus', what: `model server ${s.metric.instance} not answering scrapes (up == 0) in ${s.values.length} check(s) ${alertStepS(w)} s apart` })
     inc.alerts = alerts
     for (const a of alerts) {
+      if (a.activeAt && a.activeAt < a.from) inc.timeline.push({ at: a.activeAt, source: 'prometheus', what: `alert ${a.alertname} condition met, pending (${a.severity}${a.instance ? `, ${a.instance}` : ''})` })
       inc.timeline.push({ at: a.from, source: 'prometheus', what: `alert ${a.alertname} firing (${a.severity}${a.instance ? `, ${a.instance}` : ''})` })
       if (a.to) inc.timeline.push({ at: a.to, source: 'prometheus', what: `alert ${a.alertname} last seen firing${a.instance ? ` (${a.instance})` : ''}` })
     }

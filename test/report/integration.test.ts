@@ -122,6 +122,8 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       execFileSync('pdftoppm', ['-png', '-r', '40', '-f', '1', '-l', '1', pdf, path.join(stateDir, 'outage')])
       const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
       expect(text).toContain(`alert ModelServerDown firing (critical, ${target})`)
+      const fired = j.alerts.find((a: { alertname: string }) => a.alertname === 'ModelServerDown')
+      expect(Date.parse(fired.activeAt)).toBeLessThanOrEqual(Date.parse(fired.from)) // from ALERTS_FOR_STATE
       expect(text).toMatch(/alert ModelServerDown active \(critical, [^)]+\) to oncall/)
       const predicted = j.intervals.reduce((a: number, x: { predictions?: number }) => a + (x.predictions ?? 0), 0)
       expect(predicted).toBe(16)
