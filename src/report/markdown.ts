@@ -23,7 +23,7 @@ export function summaryMarkdown(s: Summary): string {
 
   if (s.traffic) {
     const t = s.traffic
-    out.push('## Requests and errors (Prometheus)', '', 'Counts are Prometheus increase() over the window (extrapolated to its edges), plus the first sample of series born in it, summed over the model servers Prometheus scrapes (job="model-server").', '')
+    out.push('## Requests and errors (Prometheus)', '', 'Counts are the counters\' rise over the window as Prometheus sampled them (a counter that restarted inside it: increase(), extrapolated), summed over the model servers Prometheus scrapes (job="model-server").', '')
     out.push(
       mdTable(['figure', 'value'], [
         ['requests (all routes)', t.requests],

@@ -1,10 +1,6 @@
 /**
  * What Prometheus says about a window, from its query API, summed over every model server it
- * scrapes (job="model-server"). Counts are Prometheus's increase() over the window (extrapolated
- * to the window's edges, so not always whole; rounded here), plus, for a series born inside the
- * window (a model server started, a first request of a route or label), its first sample: a
- * counter starts at 0 but Prometheus first sees it already counting, and increase() alone would
- * drop what came before that first scrape.
+ * scrapes (job="model-server"). Counts are counters' rises over the window (counted() below).
  */
 import { M } from '../metrics/names.ts'
 import { promRange, scalarOf, type Prometheus, type Series } from './prometheus.ts'
@@ -14,9 +10,17 @@ import type { ReportWindow } from './window.ts'
 export const PREDICT_ROUTES = 'route=~"/v1/predict.*|/v2/models/.+/infer"'
 const JOB = 'job="model-server"'
 
-/** Per series: increase() over `r`, plus the first sample for a series absent at the window's start; then summed by `by`. */
-export const counted = (selector: string, r: string, by: string) =>
-  `sum by (${by}) ((increase(${selector}[${r}]) + (min_over_time(${selector}[${r}]) unless ${selector} offset ${r})) or increase(${selector}[${r}]))`
+/**
+ * A counter's rise over the `r` before the evaluation time, per series, summed by `by`: the last
+ * sample of the window minus the value at its start (exact, and consecutive windows add up);
+ * a series that did not exist at the start (a server started, a first answer with a new status)
+ * counts from 0; a series that reset inside the window (a restart) falls back to increase().
+ */
+export function counted(selector: string, r: string, by: string): string {
+  const cur = `last_over_time(${selector}[${r}])`
+  const prev = `${selector} offset ${r}`
+  return `sum by (${by}) ((((${cur} - ${prev}) >= 0) unless resets(${selector}[${r}]) > 0) or (${cur} unless ${prev}) or increase(${selector}[${r}]))`
+}
 
 export interface TrafficFigures {
   requests: number

@@ -76,17 +76,12 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       expect(s.missing).toEqual([])
       expect(s.sources.prometheus).toEqual({ url: up.prometheus.url, read: true })
 
-      // What the test sent. Prometheus's figure may exceed it: increase() extrapolates the average
-      // rise over at most half a scrape interval at the start and 1.1 at the end (1 s scrapes here).
+      // Exactly what the test sent: Prometheus scraped every counter after the last request.
       const sent: Record<string, number> = {}
       for (const p of ids) sent[p.label] = (sent[p.label] ?? 0) + 1
-      expect(Object.keys(s.traffic.predictionsByLabel).sort()).toEqual(Object.keys(sent).sort())
-      for (const [label, n] of Object.entries(sent)) {
-        expect(s.traffic.predictionsByLabel[label]).toBeGreaterThanOrEqual(n)
-        expect(s.traffic.predictionsByLabel[label]).toBeLessThanOrEqual(n + 2)
-      }
-      expect(s.traffic.predictRequests).toBeGreaterThanOrEqual(ids.length)
-      expect(s.traffic.predictRequests).toBeLessThanOrEqual(ids.length + 2)
+      expect(s.traffic.predictionsByLabel).toEqual(sent)
+      expect(s.traffic.predictRequests).toBe(ids.length)
+      expect(s.traffic.byStatus).toEqual({ '200': expect.any(Number), '201': 5 })
       expect(s.traffic.predictErrors5xx).toBe(0)
       expect(s.traffic.errorRate).toBe(0)
       const { p50, p95, p99 } = s.traffic.latencyMs
@@ -105,6 +100,10 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       const psi = await query('max by (feature) (xray_drift_psi)')
       expect(s.drift.features.map((f: { feature: string }) => f.feature)).toEqual(psi.map((x) => x.metric.feature).sort())
       expect(s.drift.detectedNow).toBe(Number((await query('max(xray_drift_detected)'))[0]!.value[1]))
+
+      // Three calls of the admin API without a token: refused 401, for the security report below.
+      for (let i = 0; i < 3; i++) expect((await server.fetch(`${server.url}/admin/cache/clear`, { method: 'POST' })).status).toBe(401)
+      await until('401s scraped', async () => Number((await query('sum(xray_http_requests_total{job="model-server", status="401"})'))[0]?.value[1] ?? 0) === 3 || undefined)
 
       // An outage: the model server stops; ModelServerDown fires and reaches Alertmanager.
       await server.close()
@@ -127,6 +126,14 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       expect(text).toMatch(/alert ModelServerDown active \(critical, [^)]+\) to oncall/)
       const predicted = j.intervals.reduce((a: number, x: { predictions?: number }) => a + (x.predictions ?? 0), 0)
       expect(predicted).toBe(16)
+
+      // The security report counts the refusals per interval and puts them on the timeline.
+      const secPdf = path.join(stateDir, 'security.pdf')
+      const sec = await xrayops(['report', '--incident', '--type', 'security', '--since', '30m', '--output', secPdf, '--json', '--state-dir', stateDir, '--prometheus-url', up.prometheus.url, '--alertmanager-url', up.alertmanager.url])
+      expect(sec.code, sec.stderr).toBe(0)
+      const denied = JSON.parse(sec.stdout).intervals.reduce((a: number, x: { denied?: number }) => a + (x.denied ?? 0), 0)
+      expect(denied).toBe(3) // consecutive intervals add up to the whole
+      expect(execFileSync('pdftotext', ['-layout', secPdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')).toMatch(/request\(s\) refused 401\/403 in 1 min/)
 
       // notify: no notify.webhooks, so the receivers of the Alertmanager `monitoring up` runs.
       const before = hook.received.length
