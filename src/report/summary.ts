@@ -6,7 +6,7 @@
 import { M } from '../metrics/names.ts'
 import type { Db } from '../state/sqlite.ts'
 import { auditSummary, eventsInWindow, feedbackInWindow, type AuditSummary, type EventRow, type FeedbackFigures } from './audit.ts'
-import { alertsInWindow, driftFigures, feedbackGauges, PREDICT_ROUTES, trafficFigures, type DriftFigures, type FiredAlert, type GaugeFeedback, type TrafficFigures } from './metrics.ts'
+import { alertsInWindow, counted, driftFigures, feedbackGauges, PREDICT_ROUTES, trafficFigures, type DriftFigures, type FiredAlert, type GaugeFeedback, type TrafficFigures } from './metrics.ts'
 import type { Prometheus } from './prometheus.ts'
 import type { Missing, ReportWindow } from './window.ts'
 
@@ -97,8 +97,8 @@ async function trafficPerDay(p: Prometheus, w: ReportWindow): Promise<Summary['t
   const end = new Date(Math.ceil(w.to.getTime() / day) * day)
   const start = new Date(Math.max(Math.floor(w.from.getTime() / day) * day + day, end.getTime() - 400 * day))
   const [req, err] = await Promise.all([
-    p.queryRange(`sum(increase(${M.requests}{job="model-server"}[1d]))`, start, end, 86_400),
-    p.queryRange(`sum(increase(${M.requests}{job="model-server", ${PREDICT_ROUTES}, status=~"5.."}[1d]))`, start, end, 86_400),
+    p.queryRange(counted(`${M.requests}{job="model-server"}`, '1d', ''), start, end, 86_400),
+    p.queryRange(counted(`${M.requests}{job="model-server", ${PREDICT_ROUTES}, status=~"5.."}`, '1d', ''), start, end, 86_400),
   ])
   const errors = new Map((err[0]?.values ?? []).map(([t, v]) => [t, v]))
   return (req[0]?.values ?? []).map(([t, v]) => ({ day: new Date((t - 86_400) * 1000).toISOString().slice(0, 10), requests: Math.round(v), errors5xx: Math.round(errors.get(t) ?? 0) }))

@@ -96,6 +96,12 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       expect(s.feedback[0].source).toMatch(/, n=5$/)
       expect(s.feedbackGauges).toEqual([expect.objectContaining({ instance: target, labelled: 5, accuracy: 0.8 })])
       expect(s.feedbackGauges[0].source).toContain('n=5')
+      // --detailed: per UTC day from query_range, the same counting.
+      const d = JSON.parse((await xrayops(['report', '--detailed', '--since', '15m', '--json', '--state-dir', stateDir, '--prometheus-url', up.prometheus.url])).stdout)
+      expect(d.missing).toEqual([])
+      expect(d.trafficPerDay.at(-1)).toMatchObject({ day: new Date().toISOString().slice(0, 10), errors5xx: 0 })
+      expect(d.trafficPerDay.reduce((a: number, x: { requests: number }) => a + x.requests, 0)).toBeGreaterThanOrEqual(s.traffic.requests)
+
       // Drift: the check ran at start; with fewer than 200 images it exports no scores and no drift.
       const psi = await query('max by (feature) (xray_drift_psi)')
       expect(s.drift.features.map((f: { feature: string }) => f.feature)).toEqual(psi.map((x) => x.metric.feature).sort())

@@ -3,7 +3,6 @@ import path from 'node:path'
 import { defineCommand } from 'citty'
 import { consola } from 'consola'
 import { buildIncident, incidentEmpty, type IncidentType } from '../../report/incident.ts'
-import { incidentPdf } from '../../report/incident-pdf.ts'
 import { summaryMarkdown } from '../../report/markdown.ts'
 import { buildSummary, nothingRead } from '../../report/summary.ts'
 import { windowOf } from '../../report/window.ts'
@@ -57,6 +56,7 @@ export default defineCommand({
             consola.error('nothing could be read (state database, Prometheus and Alertmanager): no report written')
             return EXIT.failure
           }
+          const { incidentPdf } = await import('../../report/incident-pdf.ts') // pdf-lib only for PDFs
           writeOutput(args.output!, await incidentPdf(inc))
           if (args.json) process.stdout.write(`${JSON.stringify(inc, null, 2)}\n`)
           else process.stdout.write(`${args.output}: ${inc.timeline.length} timeline entries, ${inc.intervals.length} intervals of ${inc.stepS / 60} min, ${inc.missing.length} source(s) missing\n`)
