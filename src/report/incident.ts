@@ -4,11 +4,10 @@
  * Alertmanager), with Prometheus's request and error counts per interval. Each source is read on
  * its own; one that cannot be read is named with the reason.
  */
-import { M } from '../metrics/names.ts'
 import type { Db } from '../state/sqlite.ts'
 import { eventsInWindow, isDeployment, predictionsPerInterval } from './audit.ts'
-import { counted } from './metrics.ts'
-import { alertStepS, alertmanagerAlerts, firingPeriods, type AlertPeriod, type ManagerAlert } from './alerts.ts'
+import { alertmanagerAlerts, type AlertPeriod, type ManagerAlert } from './alerts.ts'
+import { fromPrometheus } from './incident-prometheus.ts'
 import type { Prometheus } from './prometheus.ts'
 import type { Missing, ReportWindow } from './window.ts'
 
@@ -78,7 +77,6 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
   }
   const rows = new Map<string, IntervalRow>()
   const row = (start: string) => rows.get(start) ?? rows.set(start, { start }).get(start)!
-  const slot = (tS: number) => new Date(w.from.getTime() + Math.floor((tS * 1000 - w.from.getTime() - 1) / (stepS * 1000)) * stepS * 1000).toISOString()
 
   // The state database: events and predictions per interval.
   if (!src.state.db) inc.missing.push({ section: 'events and predictions (state database)', reason: src.state.error ?? 'not opened' })
@@ -96,33 +94,11 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
 
   // Prometheus: requests, errors and denials per interval; alerts.
   try {
-    await src.prometheus.reachable(w.to)
-    const step = `${stepS}s`
-    const [req, err, denied, down, alerts] = await Promise.all([
-      src.prometheus.queryRange(counted(`${M.requests}{job="model-server"}`, step, ''), w.from, w.to, stepS),
-      src.prometheus.queryRange(counted(`${M.requests}{job="model-server", status=~"5.."}`, step, ''), w.from, w.to, stepS),
-      src.prometheus.queryRange(counted(`{__name__=~"${M.requests}|${M.gatewayRequests}", status=~"401|403"}`, step, ''), w.from, w.to, stepS),
-      src.prometheus.queryRange('up{job="model-server"} == 0', w.from, w.to, alertStepS(w)),
-      firingPeriods(src.prometheus, w),
-    ])
-    const put = (series: typeof req, field: 'requests' | 'errors5xx' | 'denied') => {
-      for (const [t, v] of series[0]?.values ?? []) if (t * 1000 > w.from.getTime()) row(slot(t))[field] = Math.round(v)
-    }
-    put(req, 'requests')
-    put(err, 'errors5xx')
-    put(denied, 'denied')
-    for (const r of rows.values()) {
-      r.requests ??= 0
-      r.errors5xx ??= 0
-      r.denied ??= 0
-    }
-    for (const s of down) if (s.values.length) inc.timeline.push({ at: new Date(s.values[0]![0] * 1000).toISOString(), source: 'prometheus', what: `model server ${s.metric.instance} not answering scrapes (up == 0) in ${s.values.length} check(s) ${alertStepS(w)} s apart` })
-    inc.alerts = alerts
-    for (const a of alerts) {
-      if (a.activeAt && a.activeAt < a.from) inc.timeline.push({ at: a.activeAt, source: 'prometheus', what: `alert ${a.alertname} condition met, pending (${a.severity}${a.instance ? `, ${a.instance}` : ''})` })
-      inc.timeline.push({ at: a.from, source: 'prometheus', what: `alert ${a.alertname} firing (${a.severity}${a.instance ? `, ${a.instance}` : ''})` })
-      if (a.to) inc.timeline.push({ at: a.to, source: 'prometheus', what: `alert ${a.alertname} last seen firing${a.instance ? ` (${a.instance})` : ''}` })
-    }
+    const read = await fromPrometheus(src.prometheus, w, stepS, row)
+    inc.alerts = read.alerts
+    inc.timeline.push(...read.timeline)
+    // Read: an interval without a series had none of them.
+    for (const r of rows.values()) Object.assign(r, { requests: r.requests ?? 0, errors5xx: r.errors5xx ?? 0, denied: r.denied ?? 0 })
   } catch (e) {
     inc.missing.push({ section: 'requests, errors and alerts (Prometheus)', reason: `Prometheus: ${msg(e)}` })
   }
