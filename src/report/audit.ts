@@ -105,3 +105,24 @@ export function predictionsPerInterval(db: Db, w: ReportWindow, stepMs: number):
     .sort((a, b) => a[0] - b[0])
     .map(([k, l]) => ({ start: iso(new Date(w.from.getTime() + k * stepMs)), predictions: l.length, meanLatencyMs: l.reduce((a, b) => a + b, 0) / l.length, maxLatencyMs: Math.max(...l) }))
 }
+
+export interface ClientRow {
+  client: string
+  predictions: number
+  first: string
+  last: string
+  /** No prediction from this address before the window. */
+  new: boolean
+}
+
+/** Who sent predictions in the window (the connection's address: the gateway or a PACS, never a patient). */
+export function clientsInWindow(db: Db, w: ReportWindow): ClientRow[] {
+  return db
+    .prepare(
+      `SELECT coalesce(client, '(unknown)') AS client, count(*) AS predictions, min(at) AS first, max(at) AS last,
+         NOT EXISTS (SELECT 1 FROM audit b WHERE b.client IS a.client AND b.at < ?) AS new
+       FROM audit a WHERE ${between} GROUP BY client ORDER BY predictions DESC, client`,
+    )
+    .all<Omit<ClientRow, 'new'> & { new: number }>(iso(w.from), iso(w.from), iso(w.to))
+    .map((r) => ({ ...r, new: r.new === 1 }))
+}

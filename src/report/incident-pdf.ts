@@ -25,6 +25,11 @@ export async function incidentPdf(inc: Incident): Promise<Uint8Array> {
       [0.24, 0.14, 0.11, 0.11, 0.14, 0.12, 0.14],
     )
   else w.paragraph('No predictions recorded and no requests counted in the window.')
+  if (inc.clients) {
+    w.heading('Clients (audit trail)', 14)
+    if (inc.clients.length) w.table(['client address', 'predictions', 'first in window', 'last in window', 'new'], inc.clients.map((c) => [c.client, String(c.predictions), time(c.first), time(c.last), c.new ? 'yes: none before the window' : '']), [0.26, 0.12, 0.22, 0.22, 0.18])
+    else w.paragraph('No predictions in the window.')
+  }
   if (inc.alerts.length || inc.alertmanager.length) {
     w.heading('Alerts', 14)
     if (inc.alerts.length) w.table(['alert', 'severity', 'instance', 'firing from', 'last seen firing'], inc.alerts.map((a) => [a.alertname, a.severity, a.instance, time(a.from), a.to ? time(a.to) : 'still firing']), [0.26, 0.12, 0.2, 0.21, 0.21])

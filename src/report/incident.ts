@@ -5,7 +5,7 @@
  * its own; one that cannot be read is named with the reason.
  */
 import type { Db } from '../state/sqlite.ts'
-import { eventsInWindow, isDeployment, predictionsPerInterval } from './audit.ts'
+import { clientsInWindow, eventsInWindow, isDeployment, predictionsPerInterval, type ClientRow } from './audit.ts'
 import { alertmanagerAlerts, type AlertPeriod, type ManagerAlert } from './alerts.ts'
 import { fromPrometheus } from './incident-prometheus.ts'
 import type { Prometheus } from './prometheus.ts'
@@ -43,6 +43,8 @@ export interface Incident {
   intervals: IntervalRow[]
   alerts: AlertPeriod[]
   alertmanager: ManagerAlert[]
+  /** Security incidents: who sent predictions in the window (audit trail). */
+  clients?: ClientRow[]
 }
 
 /** An interval of about 1/48 of the window, rounded to a step people read: 1m, 5m, 15m, 1h, 6h, 1d. */
@@ -85,6 +87,10 @@ export async function buildIncident(type: IncidentType, title: string, w: Report
       for (const e of eventsInWindow(src.state.db, w)) {
         const kind = isDeployment(e.action) ? 'deployment' : SECURITY_ACTIONS.test(e.action) ? 'security' : 'change'
         inc.timeline.push({ at: e.at, source: 'events', what: `${kind}: ${e.action} ${e.subject} by ${e.actor}${e.reason ? ` (${e.reason})` : ''}` })
+      }
+      if (type === 'security') {
+        inc.clients = clientsInWindow(src.state.db, w)
+        for (const c of inc.clients.filter((x) => x.new)) inc.timeline.push({ at: c.first, source: 'audit', what: `security: first prediction ever from client ${c.client} (${c.predictions} in the window)` })
       }
       for (const p of predictionsPerInterval(src.state.db, w, stepS * 1000)) Object.assign(row(p.start), { predictions: p.predictions, meanLatencyMs: p.meanLatencyMs, maxLatencyMs: p.maxLatencyMs })
     } catch (e) {

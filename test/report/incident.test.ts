@@ -12,6 +12,9 @@ import { tempDir } from '../helpers/fixtures.ts'
 import { freePort } from '../helpers/process.ts'
 import { describeWith, tool } from '../helpers/require.ts'
 import { sql, sqlite3Cli, sqlValue } from '../helpers/sqlite.ts'
+import { insertRecords } from '../../src/audit/store.ts'
+import { openState } from '../../src/state/db.ts'
+import { fakeRecord } from '../audit/helpers.ts'
 import { blockDir, productionState } from './helpers.ts'
 
 const poppler = tool('pdftoppm', 'apt-get install poppler-utils', ['-v'])
@@ -19,7 +22,16 @@ const both = { name: 'pdftoppm + sqlite3', present: poppler.present && sqlite3Cl
 
 describeWith(both, 'incident report as PDF', () => {
   const dir = blockDir('incident-state')
-  beforeAll(() => productionState(dir), 120_000)
+  beforeAll(async () => {
+    await productionState(dir)
+    // A PACS at 10.0.0.7 sent one 3 hours ago, before the 2-hour window, and one an hour ago: not new.
+    const state = await openState(dir)
+    insertRecords(state.db, [
+      { ...fakeRecord('before-window', new Date(Date.now() - 3 * 3_600_000)), client: '10.0.0.7' },
+      { ...fakeRecord('in-window', new Date(Date.now() - 3_600_000)), client: '10.0.0.7' },
+    ])
+    state.close()
+  }, 120_000)
 
   it('renders a PDF holding the timeline of the audit trail and the events, naming the sources it could not read', async () => {
     const out = path.join(tempDir('incident-pdf'), 'incident.pdf')
@@ -57,13 +69,21 @@ describeWith(both, 'incident report as PDF', () => {
     }
     expect(flat).toContain('security: token.create night-ops')
     expect(flat).toContain('deployment: env.deploy green by ops (weekly release)')
-    expect(inc.timeline).toHaveLength(events.length)
+    // Clients: every address of the window with its count (sqlite3), all new (none before the window).
+    const inWindow = `at >= '${inc.window.from}'`
+    const clients = sql(db, `SELECT coalesce(client, '(unknown)'), count(*), client IS NOT (SELECT client FROM audit WHERE id = 'before-window') FROM audit WHERE ${inWindow} GROUP BY client`)
+    expect(inc.clients.map((c: { client: string; predictions: number; new: boolean }) => [c.client, String(c.predictions), c.new ? '1' : '0'])).toEqual(clients)
+    expect(flat).toContain('Clients (audit trail)')
+    const fresh = clients.filter((c) => c[2] === '1')
+    expect(fresh.map((c) => c[0])).toEqual(['(unknown)']) // the in-process server records no address
+    for (const [c] of fresh) expect(flat).toContain(`security: first prediction ever from client ${c}`)
+    expect(inc.timeline).toHaveLength(events.length + fresh.length)
 
     // The per-interval predictions add up to the audit trail's rows; the largest latency is the table's.
     const rows = [...text.matchAll(/^\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s*$/gm)]
     expect(rows.length).toBeGreaterThanOrEqual(1)
-    expect(rows.reduce((a, m) => a + Number(m[2]), 0)).toBe(Number(sqlValue(db, 'SELECT count(*) FROM audit')))
-    expect(Math.max(...rows.map((m) => Number(m[4])))).toBe(Number(Number(sqlValue(db, 'SELECT max(latency_ms) FROM audit')).toFixed(1)))
+    expect(rows.reduce((a, m) => a + Number(m[2]), 0)).toBe(Number(sqlValue(db, `SELECT count(*) FROM audit WHERE ${inWindow}`)))
+    expect(Math.max(...rows.map((m) => Number(m[4])))).toBe(Number(Number(sqlValue(db, `SELECT max(latency_ms) FROM audit WHERE ${inWindow}`)).toFixed(1)))
     expect(inc.stepS).toBe(300) // 2 h in intervals of 5 min
   })
 
