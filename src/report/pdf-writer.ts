@@ -8,6 +8,7 @@ import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf
 
 const A4: [number, number] = [595.28, 841.89]
 const MARGIN = 48
+const MAX_CELL_LINES = 40
 
 /** Text the standard fonts can encode (printable Latin-1); anything else becomes '?'. */
 export const winAnsi = (s: string) => s.replaceAll('→', '->').replaceAll('—', '-').replaceAll('–', '-').replace(/[^\x20-\x7e\xa0-\xff]/g, '?')
@@ -59,14 +60,16 @@ export class PdfWriter {
           continue
         }
         if (line) lines.push(line)
-        let w = word
-        while (font.widthOfTextAtSize(w, size) > width) {
-          let cut = w.length - 1
-          while (cut > 1 && font.widthOfTextAtSize(w.slice(0, cut), size) > width) cut--
-          lines.push(w.slice(0, cut))
-          w = w.slice(cut)
+        // A word wider than the column is cut, character by character.
+        let piece = ''
+        for (const ch of word) {
+          if (piece && font.widthOfTextAtSize(piece + ch, size) > width) {
+            lines.push(piece)
+            piece = ''
+          }
+          piece += ch
         }
-        line = w
+        line = piece
       }
       lines.push(line)
     }
@@ -94,7 +97,11 @@ export class PdfWriter {
     const cols = widths.map((w) => w * this.width)
     const lh = size * 1.3
     const drawRow = (cells: string[], font: PDFFont, shade: boolean) => {
-      const wrapped = cells.map((c, i) => this.wrap(c, cols[i]! - 4, size, font))
+      // A row never outgrows a page: a cell past MAX_CELL_LINES lines ends with "...".
+      const wrapped = cells.map((c, i) => {
+        const lines = this.wrap(c, cols[i]! - 4, size, font)
+        return lines.length > MAX_CELL_LINES ? [...lines.slice(0, MAX_CELL_LINES - 1), '...'] : lines
+      })
       const h = Math.max(...wrapped.map((l) => l.length)) * lh + 3
       const fresh = this.y - h < MARGIN
       if (fresh) this.newPage()
