@@ -34,6 +34,8 @@ export const main = defineCommand({
     recover: () => import('./commands/recover.ts').then((r) => r.default),
     logs: () => import('./commands/logfiles/index.ts').then((r) => r.default),
     validate: () => import('./commands/validate.ts').then((r) => r.default),
+    report: () => import('./commands/report.ts').then((r) => r.default),
+    notify: () => import('./commands/notify.ts').then((r) => r.default),
   },
 })
 

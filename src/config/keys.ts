@@ -78,6 +78,7 @@ export const KEYS: readonly KeySpec[] = [
   spec('validate.backupMaxAgeMs', duration(365 * 86_400_000, 'not checked'), 26 * 3_600_000, { fileKey: 'validate.backup_max_age', flag: 'backup-max-age' }),
   spec('validate.diskFreeMinPercent', int(0, 100), 10, { fileKey: 'validate.disk_free_min', flag: 'disk-free-min' }),
   spec('validate.memoryUsedMaxPercent', int(1, 100), 90, { fileKey: 'validate.memory_used_max', flag: 'memory-used-max' }),
+  spec('notify.webhooks', list('webhook URLs (http:// or https://)'), [], { env: 'XRAYOPS_NOTIFY_WEBHOOKS', flag: 'webhook' }),
 ]
 
 export const sections = [...new Set(KEYS.map((k) => k.fileKey.split('.')[0]!))]

@@ -106,6 +106,8 @@ export interface ServerConfig {
   backup: { dir?: string; keep: number }
   /** `xrayops validate`: the newest backup's greatest age (ms; 0: not checked), least free disk and most memory used, in %. */
   validate: { backupMaxAgeMs: number; diskFreeMinPercent: number; memoryUsedMaxPercent: number }
+  /** `xrayops notify`: webhook receivers (Alertmanager-compatible JSON); empty: the running Alertmanager's webhook receivers. */
+  notify: { webhooks: string[] }
 }
 
 /** Where an effective value came from, per dotted key (`performance.cacheSize`). */

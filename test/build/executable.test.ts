@@ -256,6 +256,16 @@ describe('dist/xrayops', () => {
     expect(hist.stdout).toMatch(/token\.create\s+ci/)
   })
 
+  it.skipIf(!available({ name: 'pdftotext', present: hasCommand('pdftotext', ['-v']), install: 'apt-get install poppler-utils' }))('writes an incident report PDF with its bundled PDF library', async () => {
+    const state = path.join(dir, 'state-pdf')
+    expect((await xrayops(['token', 'create', '--name', 'pdf-check', '--scope', 'admin', '--state-dir', state])).code).toBe(0)
+    const pdf = path.join(dir, 'incident.pdf')
+    const r = await xrayops(['report', '--incident', '--type', 'security', '--output', pdf, '--state-dir', state, '--prometheus', 'http://127.0.0.1:9', '--alertmanager', 'http://127.0.0.1:9'])
+    expect(r.code, r.stderr).toBe(0)
+    const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ')
+    expect(text).toContain('security: token.create pdf-check')
+  })
+
   it('is reproducible: a second build, elsewhere and without the compression cache, is byte-identical', () => {
     const second = path.join(dir, 'second', 'xrayops')
     build(['--out', second, '--no-cache'])
