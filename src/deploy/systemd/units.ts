@@ -93,11 +93,12 @@ export function modelTemplateUnit(o: SystemdOptions): string {
         ...identity(o),
         ['Environment', 'XRAYOPS_ENVIRONMENT=%i'],
         ...env,
-        // HOST, PORT and (once deployed) MODEL_PATH of this colour.
+        // HOST, PORT, XRAYOPS_HEALTH_PORT and (once deployed) MODEL_PATH of this colour.
         ['EnvironmentFile', `${o.configDir}/model-%i.env`],
         ['ExecStart', `${o.exec} serve --config ${o.config} --host \${HOST} --port \${PORT}`],
-        // Ready = /health ok or degraded: model loaded, checksum matched, known image answered.
-        ['ExecStartPost', `${o.exec} health --wait-ready ${o.readyTimeoutS} --url http://\${HOST}:\${PORT}`],
+        // Ready = /health ok or degraded: model loaded, checksum matched, known image answered. Asked on
+        // the health listener, which a flood of the prediction port cannot delay.
+        ['ExecStartPost', `${o.exec} health --wait-ready ${o.readyTimeoutS} --url http://\${HOST}:\${XRAYOPS_HEALTH_PORT}`],
         ['TimeoutStartSec', o.readyTimeoutS + 30],
         ...stopping(o),
         ...limits(o.model),
