@@ -20,12 +20,26 @@ export class Admission {
   private bytesUsed = 0
   /** The most bytes ever held at once (what the budget bounded). */
   peakBytes = 0
+  /** Recent time per image through the model, ms (a moving average); 0 until measured. */
+  private perImageMs = 0
 
   constructor(
     readonly capacity: number,
     /** Bytes of memory the work in flight may hold (limits.memory_budget). */
     readonly budget = Number.POSITIVE_INFINITY,
+    /** Longest expected wait for the model an admitted image may face (0: no bound). */
+    readonly maxWaitMs = 0,
   ) {}
+
+  /** Tells the admission how long the model took per image in a run (wall time / images / parallel runs). */
+  observe(msPerImage: number): void {
+    this.perImageMs = this.perImageMs ? 0.8 * this.perImageMs + 0.2 * msPerImage : msPerImage
+  }
+
+  /** The wait an image admitted now would expect before its answer, ms (0 until runs were measured). */
+  get expectedWaitMs(): number {
+    return this.used * this.perImageMs
+  }
 
   /** Takes `cost` (a count of images, or images and bytes) or throws; returns the function that gives it back (once). */
   acquire(cost: number | Cost): () => void {
@@ -67,6 +81,11 @@ export class Admission {
     }
   }
 
+  /** Throws as `acquire` would for `cost`, taking nothing: refuses work before it is read (a body). */
+  ensureRoom(cost: Cost): void {
+    this.check(cost.images, cost.bytes)
+  }
+
   get inUse(): number {
     return this.used
   }
@@ -88,6 +107,11 @@ export class Admission {
     if (this.used + images > this.capacity)
       throw new XrayError('OVERLOADED', `${this.used} images are being decoded or waiting for the model (limit ${this.capacity}); try again shortly`, {
         details: { in_progress: this.used, requested: images, limit: this.capacity },
+      })
+    const wait = (this.used + images) * this.perImageMs
+    if (images > 0 && this.maxWaitMs > 0 && this.used > 0 && wait > this.maxWaitMs)
+      throw new XrayError('OVERLOADED', `an image admitted now would wait about ${Math.round(wait)} ms for the model, past the ${this.maxWaitMs} ms the server takes on (half of limits.queue_deadline); try again shortly`, {
+        details: { in_progress: this.used, expected_wait_ms: Math.round(wait), limit_ms: this.maxWaitMs },
       })
     if (this.bytesUsed + bytes > this.budget)
       throw new XrayError('OVERLOADED', `the work in flight holds ${mib(this.bytesUsed)} of the ${mib(this.budget)} memory budget (limits.memory_budget); try again shortly`, {

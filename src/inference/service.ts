@@ -96,13 +96,15 @@ export class PredictionService {
     const batching = (this.batching = opts.batching ?? { maxBatch: 1, maxDelayMs: 0 })
     this.metrics = opts.metrics ?? createMetrics()
     this.cache = new LruCache(opts.cacheSize ?? 0)
-    this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch), opts.memoryBudget)
     this.deadlineMs = opts.queueDeadlineMs ?? 0
+    // Work is refused at the door once its expected wait passes half the deadline, so few admitted images ever meet it.
+    this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch), opts.memoryBudget, this.deadlineMs / 2)
     this.decoding = new Limiter(opts.decodeConcurrency ?? 0)
     this.decodeHint = opts.shrinkOnLoad === false ? {} : { minSide: Math.max(params.outWidth, params.outHeight) }
     // Runs start as soon as one of the engine's slots is free; a run holds at most the engine's own bound.
     const runBatching = { ...batching, maxBatch: Math.max(1, Math.min(batching.maxBatch, engine.maxBatch ?? Infinity)) }
-    this.batcher = new Batcher((items) => this.runBatch(items), runBatching, engine.slots ?? 1, this.deadlineMs ? { deadlineMs: this.deadlineMs, expired: (ms) => this.expired(ms) } : undefined)
+    const slots = engine.slots ?? 1
+    this.batcher = new Batcher((items) => this.timedRun(items, slots), runBatching, engine.slots ?? 1, this.deadlineMs ? { deadlineMs: this.deadlineMs, expired: (ms) => this.expired(ms) } : undefined)
   }
 
   /** Loads and checks the model and starts its engine (GPU or CPU). */
@@ -372,6 +374,14 @@ export class PredictionService {
         log.warn(`a prediction listener failed: ${(e as Error).message}`)
       }
     }
+  }
+
+  /** A batch, its wall time per image told to the admission (the expected wait of new work). */
+  private async timedRun(items: Item[], slots: number) {
+    const t = performance.now()
+    const out = await this.runBatch(items)
+    this.admission.observe((performance.now() - t) / items.length / slots)
+    return out
   }
 
   /** One batch: decoded images through the engine's preprocessing, tensors straight to the model. */

@@ -1,41 +1,50 @@
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { serve as listen } from '@hono/node-server'
-import { Hono } from 'hono'
+import { Worker } from 'node:worker_threads'
 import type { ServerContext } from './context.ts'
+import { LIVE_STALE_MS, READY_STALE_MS, SNAPSHOT_MS, workerSource } from './health-worker.ts'
 import { healthReport } from './routes/health.ts'
-import { metricsRoutes } from './routes/metrics.ts'
 
-
-/**
- * Liveness and readiness on a listener of their own: /health (the full report), /health/live,
- * /health/ready, the Open Inference Protocol's /v2/health/live and /v2/health/ready, and /metrics.
- * No prediction shares its socket, accept queue or admission, so a flood of the prediction port
- * or a full queue does not delay them.
- */
-export function healthApp(ctx: ServerContext) {
-  const app = new Hono()
-  const ready = () => ctx.host.state === 'ready' && !ctx.shuttingDown
-  app.get('/health', (c) => {
-    const report = healthReport(ctx)
-    return c.json(report, report.status === 'down' ? 503 : 200)
-  })
-  for (const prefix of ['/health', '/v2/health']) {
-    app.get(`${prefix}/live`, (c) => c.json({ live: true }))
-    app.get(`${prefix}/ready`, (c) => c.json({ ready: ready() }, ready() ? 200 : 503))
-  }
-  if (ctx.config.metrics.enabled) app.route('/', metricsRoutes(ctx))
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `the health listener serves /health, /health/live, /health/ready and /metrics; not ${c.req.path}` } }, 404))
-  return app
+export interface HealthListener {
+  port: number
+  /** Sends a snapshot now (the model became ready, a drain began) instead of at the next tick. */
+  refresh(): void
+  /** Stops the listener's thread. */
+  close(): Promise<void>
 }
 
-/** Starts the health listener on `host`:`port`; resolves with the server and the port it got. */
-export async function startHealthListener(ctx: ServerContext, host: string, port: number): Promise<{ server: Server; port: number }> {
-  const app = healthApp(ctx)
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = listen({ fetch: app.fetch, hostname: host, port }, () => resolve(s as Server)) as Server
-    s.once('error', reject)
+/**
+ * Liveness and readiness on a listener of their own (health.port): /health (the full report),
+ * /health/live, /health/ready and the Open Inference Protocol's /v2/health/live|ready, served by a
+ * thread of their own from snapshots of the server's state. No prediction shares their socket,
+ * accept queue, admission or event loop, so neither a flood of the prediction port nor a full
+ * queue delays them.
+ */
+export async function startHealthListener(ctx: ServerContext, host: string, port: number): Promise<HealthListener> {
+  const worker = new Worker(workerSource, { eval: true, workerData: { host, port, readyStaleMs: READY_STALE_MS, liveStaleMs: LIVE_STALE_MS } })
+  worker.unref()
+  const snapshot = () => {
+    const report = healthReport(ctx)
+    worker.postMessage({ ready: ctx.host.state === 'ready' && !ctx.shuttingDown, report })
+  }
+  const bound = await new Promise<number>((resolve, reject) => {
+    worker.on('message', (m: { listening?: number; error?: { code: string; message: string } }) => {
+      if (m.listening !== undefined) resolve(m.listening)
+      if (m.error) reject(Object.assign(new Error(`health listener on ${host}:${port}: ${m.error.message}`), { code: m.error.code }))
+    })
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the health listener's thread exited (${code})`)))
+  }).catch(async (e: unknown) => {
+    await worker.terminate()
+    throw e
   })
-  server.keepAliveTimeout = 5_000
-  return { server, port: (server.address() as AddressInfo).port }
+  snapshot()
+  const timer = setInterval(snapshot, SNAPSHOT_MS)
+  timer.unref()
+  return {
+    port: bound,
+    refresh: snapshot,
+    async close() {
+      clearInterval(timer)
+      await worker.terminate()
+    },
+  }
 }

@@ -89,10 +89,14 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     front.close()
     throw e
   })
-  if (health) log.info(`health listener on ${config.server.host}:${health.port}`)
+  if (health) {
+    log.info(`health listener on ${config.server.host}:${health.port}`)
+    void loaded.then(() => health.refresh())
+  }
 
   const close = async (timeoutMs = 30_000) => {
     ctx.shuttingDown = true // /health turns 503 at once, so balancers stop sending
+    health?.refresh()
     // Keep the listener open until the server is quiet: closing it would reset the connections
     // the kernel has already accepted into the listen backlog, whose requests are already sent.
     const deadline = Date.now() + timeoutMs
@@ -104,13 +108,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     server.closeIdleConnections()
     server.closeAllConnections()
     await stopped
-    if (health) {
-      const h = health.server
-      await new Promise<void>((r) => {
-        h.close(() => r())
-        h.closeAllConnections()
-      })
-    }
+    await health?.close()
     await release()
     return { drained }
   }

@@ -24,7 +24,7 @@ describe('the health listener and connection limits (real sockets)', () => {
     await s?.close()
   })
 
-  it('serves /health, /health/live, /health/ready, the OIP health routes and /metrics on its own port, and no predictions', async () => {
+  it('serves /health, /health/live, /health/ready and the OIP health routes on its own port, and no predictions', async () => {
     expect(s.healthUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(s.healthUrl).not.toBe(s.url)
     const health = await fetch(`${s.healthUrl}/health`)
@@ -34,7 +34,6 @@ describe('the health listener and connection limits (real sockets)', () => {
     expect(await json(await fetch(`${s.healthUrl}/health/ready`))).toEqual({ ready: true })
     expect(await json(await fetch(`${s.healthUrl}/v2/health/live`))).toEqual({ live: true })
     expect(await json(await fetch(`${s.healthUrl}/v2/health/ready`))).toEqual({ ready: true })
-    expect(await (await fetch(`${s.healthUrl}/metrics`)).text()).toMatch(/^xray_model_ready 1$/m)
     expect((await fetch(`${s.healthUrl}/v1/predict`, { method: 'POST', body: xray })).status).toBe(404)
   })
 

@@ -33,6 +33,8 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
     try {
       const declared = Number(c.req.header('content-length'))
       if (declared > maxBodyBytes) throw tooLarge()
+      // With no room for one more image, refuse before reading a byte (Node discards the body).
+      service.admission.ensureRoom({ images: 1, bytes: 0 })
       if (declared > 0) share.grow(declared * factor)
       const depth = json ? new JsonDepth(maxJsonDepth) : undefined
       const chunks: Uint8Array[] = []
