@@ -28,6 +28,8 @@ export interface OverloadReport {
   budgetMiB: number
   afterRssMiB: number
   settleSeconds: number
+  heapIdleMiB: { heap: number; external: number }
+  heapAfterMiB: { heap: number; external: number }
   recoveryS: number
   recoveredBy: string
   env: string[]
@@ -50,6 +52,7 @@ export function printOverload(r: OverloadReport): void {
     ['probe latency p99 / max', `${ms(r.probeP99Ms)} / ${ms(r.probeMaxMs)}`, yes(r.probesOver1s === 0)],
     ['RSS idle / peak', `${r.idleRssMiB} / ${r.peakRssMiB} MiB`, `peak - idle ${r.peakRssMiB - r.idleRssMiB} MiB vs budget ${r.budgetMiB} MiB: ${yes(r.peakRssMiB - r.idleRssMiB <= r.budgetMiB)}`],
     [`RSS ${r.settleSeconds} s after the overload`, `${r.afterRssMiB} MiB`, `${r.afterRssMiB - r.idleRssMiB >= 0 ? '+' : ''}${r.afterRssMiB - r.idleRssMiB} MiB over idle`],
+    ['V8 heap / external (Buffers) idle, then after', `${r.heapIdleMiB.heap} / ${r.heapIdleMiB.external} MiB, then ${r.heapAfterMiB.heap} / ${r.heapAfterMiB.external} MiB`, ''],
     ['recovery: first 200 after the overload stops', `${r.recoveryS} s (${r.recoveredBy})`, yes(r.recoveryS <= 2)],
   ]
   console.log(`${r.date} · ${r.machine}\n\`${r.command}\`${r.env.length ? ` (server environment: ${r.env.join(' ')})` : ''} · ${r.images}\n`)

@@ -35,6 +35,12 @@ const { values: args } = parseArgs({
 const seconds = Number(args.duration)
 /** `{value: count}` of a list, as "value x count" strings. */
 const tally = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${k} x${n}`)
+/** The server's V8 heap and the memory V8 holds outside it (Buffers), MiB, from its /metrics. */
+async function heap(url: string) {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text())
+  const value = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20)
+  return { heap: value('xray_nodejs_heap_size_total_bytes'), external: value('xray_nodejs_external_memory_bytes') }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const budgetMiB = Number(/^(\d+)MiB$/i.exec(args['memory-budget']!)?.[1] ?? Number.NaN)
 
@@ -48,6 +54,7 @@ try {
   for (let i = 0; i < 16; i++) await post(predict, images[i % images.length]!, warm)
   await sleep(3_000)
   const idleMiB = rssMiB(server.pid)
+  const idleHeap = await heap(server.url)
 
   // Capacity: a closed loop at concurrency 4 (2 per core).
   const t0 = performance.now()
@@ -86,6 +93,7 @@ try {
   await stopRss()
   await sleep(Number(args.settle) * 1000)
   const afterMiB = rssMiB(server.pid)
+  const afterHeap = await heap(server.url)
 
   const count = (k: Outcome['kind']) => outcomes.filter((o) => o.kind === k).length
   const admitted = outcomes.filter((o) => o.kind === '200').map((o) => o.ms)
@@ -119,6 +127,8 @@ try {
     budgetMiB,
     afterRssMiB: Math.round(afterMiB),
     settleSeconds: Number(args.settle),
+    heapIdleMiB: idleHeap,
+    heapAfterMiB: afterHeap,
     recoveryS: Number(recoveryS.toFixed(2)),
     recoveredBy: recovered ? 'a 200' : 'no 200 within 60 s',
     env: args.env!,

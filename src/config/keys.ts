@@ -30,7 +30,7 @@ export const KEYS: readonly KeySpec[] = [
   spec('server.port', int(1, 65535), 8000, { env: 'PORT', flag: 'port' }),
   spec('server.workers', int(1, 256), 1, { env: 'WORKERS', flag: 'workers' }),
   spec('server.shutdownTimeoutMs', millis(3_600_000), 30_000, { fileKey: 'server.shutdown_timeout', env: 'XRAYOPS_SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout' }),
-  spec('server.maxConnections', int(1, 1_000_000), 1024, { env: 'XRAYOPS_MAX_CONNECTIONS', flag: 'max-connections' }),
+  spec('server.maxConnections', int(1, 1_000_000), 256, { env: 'XRAYOPS_MAX_CONNECTIONS', flag: 'max-connections' }),
   spec('server.headersTimeoutMs', millis(3_600_000), 10_000, { fileKey: 'server.headers_timeout', flag: 'headers-timeout' }),
   spec('server.requestTimeoutMs', millis(3_600_000), 60_000, { fileKey: 'server.request_timeout', flag: 'request-timeout' }),
   spec('server.keepAliveTimeoutMs', millis(3_600_000), 5_000, { fileKey: 'server.keep_alive_timeout', flag: 'keep-alive-timeout' }),

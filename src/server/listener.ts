@@ -12,7 +12,7 @@ export interface ConnectionLimits {
 }
 
 /** How long a refused connection may go on sending before it is closed. */
-const REFUSED_LINGER_MS = 1_000
+const REFUSED_LINGER_MS = 5_000
 
 const refusal = (() => {
   const body = JSON.stringify(new XrayError('OVERLOADED', 'the server has as many open connections as it takes (server.max_connections); try again shortly').toJSON())

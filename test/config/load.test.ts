@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(file).toBeUndefined()
     expect(config).toEqual(configDefaults())
     expect(config.model.path).toBeUndefined() // the shipped model, resolved only when a model is loaded
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1, shutdownTimeoutMs: 30_000, maxConnections: 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 })
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1, shutdownTimeoutMs: 30_000, maxConnections: 256, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 })
     expect(config.limits).toEqual({ maxBodyBytes: 32 * 1024 * 1024, maxPixels: 40_000_000, maxBatchImages: 64, memoryBudget: 512 * 1024 * 1024, maxJsonDepth: 32, queueDeadlineMs: 10_000 })
     expect(config.logging).toEqual({ level: 'info', format: 'pretty' })
     expect(Object.values(sources).every((s) => s === 'default')).toBe(true)
@@ -46,7 +46,7 @@ describe('loadConfig', () => {
     const configPath = write(dir, 'server.yaml', yaml)
     const { config, sources, file } = await loadConfig({ configPath, env: { PORT: '8200', WORKERS: '3', CACHE_SIZE: '0' }, flags: { port: '8300' }, cwd: dir })
     expect(file).toBe(configPath)
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8300, workers: 3, shutdownTimeoutMs: 30_000, maxConnections: 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 })
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8300, workers: 3, shutdownTimeoutMs: 30_000, maxConnections: 256, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 })
     expect(sources['server.host']).toBe('file')
     expect(sources['server.port']).toBe('flag')
     expect(sources['server.workers']).toBe('env')

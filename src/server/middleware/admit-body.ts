@@ -33,8 +33,14 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
     try {
       const declared = Number(c.req.header('content-length'))
       if (declared > maxBodyBytes) throw tooLarge()
-      // With no room for one more image, refuse before reading a byte (Node discards the body).
-      service.admission.ensureRoom({ images: 1, bytes: 0 })
+      // With no room for one more image, refuse without keeping the body: it is read and dropped, so the
+      // answer is not cut off by a reset (closing a socket with unread data resets it).
+      try {
+        service.admission.ensureRoom({ images: 1, bytes: 0 })
+      } catch (e) {
+        await discard(body, maxBodyBytes)
+        throw e
+      }
       if (declared > 0) share.grow(declared * factor)
       const depth = json ? new JsonDepth(maxJsonDepth) : undefined
       const chunks: Uint8Array[] = []
@@ -63,3 +69,19 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
       share.release()
     }
   }
+
+/** Reads a body to its end (at most `max` bytes), keeping nothing. */
+async function discard(body: ReadableStream<Uint8Array>, max: number): Promise<void> {
+  const reader = body.getReader()
+  let size = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done || (size += value.length) > max) break
+    }
+  } catch {
+    // the client went away: nothing to answer
+  } finally {
+    reader.cancel().catch(() => undefined)
+  }
+}
