@@ -92,6 +92,8 @@ export function modelTemplateUnit(o: SystemdOptions): string {
         ['Type', 'exec'],
         ...identity(o),
         ['Environment', 'XRAYOPS_ENVIRONMENT=%i'],
+        // glibc keeps two malloc arenas: memory freed after a burst is reused, not spread over one per thread.
+        ['Environment', 'MALLOC_ARENA_MAX=2'],
         ...env,
         // HOST, PORT, XRAYOPS_HEALTH_PORT and (once deployed) MODEL_PATH of this colour.
         ['EnvironmentFile', `${o.configDir}/model-%i.env`],

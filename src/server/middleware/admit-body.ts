@@ -38,7 +38,7 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
       try {
         service.admission.ensureRoom({ images: 1, bytes: 0 })
       } catch (e) {
-        await discard(body, maxBodyBytes)
+        await discard(body.getReader(), maxBodyBytes)
         throw e
       }
       if (declared > 0) share.grow(declared * factor)
@@ -57,7 +57,10 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
           chunks.push(value)
         }
       } catch (e) {
-        reader.cancel().catch(() => undefined)
+        // Refused for room mid-way: the rest is read and dropped so that the 503 arrives whole. Too large
+        // or too deep: answered at once (reading on is what the limits are there to prevent).
+        if (e instanceof XrayError && e.code === 'OVERLOADED') await discard(reader, maxBodyBytes - size)
+        else reader.cancel().catch(() => undefined)
         throw e instanceof XrayError ? e : new XrayError('BAD_REQUEST', `the request body could not be read: ${(e as Error).message}`, { cause: e })
       }
       const headers = new Headers(c.req.raw.headers)
@@ -70,9 +73,8 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
     }
   }
 
-/** Reads a body to its end (at most `max` bytes), keeping nothing. */
-async function discard(body: ReadableStream<Uint8Array>, max: number): Promise<void> {
-  const reader = body.getReader()
+/** Reads a body to its end (at most `max` more bytes), keeping nothing. */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<void> {
   let size = 0
   try {
     for (;;) {
