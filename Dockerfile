@@ -26,6 +26,7 @@ ENV XRAYOPS_CACHE_DIR=/var/cache/xrayops \
     XRAYOPS_STATE_DIR=/var/lib/xrayops \
     LOG_FORMAT=json \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics
 
 LABEL org.opencontainers.image.title="xrayops" \

@@ -52,8 +52,9 @@ export function modelDeployment(o: K8sOptions, instance: string, extra: { labels
                 { name: 'DEVICE', value: 'gpu' },
                 { name: 'PORT', value: String(o.modelPort) },
                 { name: 'XRAYOPS_HEALTH_PORT', value: String(o.modelHealthPort) },
-                // glibc keeps two malloc arenas (docs/OPERATIONS.md: memory after a burst).
+                // glibc: two malloc arenas, large blocks mapped on their own (docs/OPERATIONS.md: memory after a burst).
                 { name: 'MALLOC_ARENA_MAX', value: '2' },
+                { name: 'MALLOC_MMAP_THRESHOLD_', value: '131072' },
                 // The NVIDIA container toolkit mounts the Vulkan driver only for the graphics capability.
                 { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,utility,graphics' },
               ],

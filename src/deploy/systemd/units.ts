@@ -92,8 +92,10 @@ export function modelTemplateUnit(o: SystemdOptions): string {
         ['Type', 'exec'],
         ...identity(o),
         ['Environment', 'XRAYOPS_ENVIRONMENT=%i'],
-        // glibc keeps two malloc arenas: memory freed after a burst is reused, not spread over one per thread.
+        // glibc: two malloc arenas, and blocks from 128 KiB (decoded images) mapped on their own, so that
+        // memory freed after a burst goes back to the system (docs/OPERATIONS.md).
         ['Environment', 'MALLOC_ARENA_MAX=2'],
+        ['Environment', 'MALLOC_MMAP_THRESHOLD_=131072'],
         ...env,
         // HOST, PORT, XRAYOPS_HEALTH_PORT and (once deployed) MODEL_PATH of this colour.
         ['EnvironmentFile', `${o.configDir}/model-%i.env`],
