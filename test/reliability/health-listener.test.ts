@@ -5,6 +5,7 @@
  * is answered 503 (not reset), and a connection that never finishes its head is closed.
  */
 import type net from 'node:net'
+import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFixture } from '../helpers/fixtures.ts'
 import { json, postImage, start } from '../helpers/server.ts'
@@ -72,6 +73,32 @@ describe('the health listener and connection limits (real sockets)', () => {
   it('closes connections that do not finish their request head within server.headers_timeout, and takes new ones again', async () => {
     await Promise.all(held.map((h) => new Promise<void>((r) => (h.destroyed || h.readableEnded ? r() : h.once('close', () => r())))))
     expect((await fetch(`${s.url}/health`)).status).toBe(200)
+  })
+})
+
+describe('the health listener while the main event loop is blocked', () => {
+  it('answers /health/ready and /health from its own thread while the server\'s main thread is held', async () => {
+    const s = await start({ performance: { cacheSize: 0 } })
+    try {
+      await s.loaded
+      await fetch(`${s.healthUrl}/health/ready`) // the thread is up and has a snapshot
+      // A worker probes the health listener while this (the server's) thread is held in Atomics.wait:
+      // it can answer only if it does not need this thread. The wait's bound ends the test otherwise.
+      const shared = new Int32Array(new SharedArrayBuffer(12))
+      const probe = new Worker(
+        `const { workerData: { url, shared } } = require('node:worker_threads')
+         Promise.all([fetch(url + '/health/ready'), fetch(url + '/health')])
+           .then(async ([ready, health]) => { shared[1] = ready.status; shared[2] = health.status; await health.json() })
+           .catch(() => { shared[1] = -1 })
+           .finally(() => { Atomics.store(shared, 0, 1); Atomics.notify(shared, 0) })`,
+        { eval: true, workerData: { url: s.healthUrl, shared } },
+      )
+      const woke = Atomics.wait(shared, 0, 0, 20_000) // the main thread is blocked here
+      await probe.terminate()
+      expect([woke, shared[1], shared[2]]).toEqual(['ok', 200, 200])
+    } finally {
+      await s.close()
+    }
   })
 })
 
