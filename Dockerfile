@@ -25,6 +25,8 @@ COPY models/MODEL_CARD.md /opt/xrayops/MODEL_CARD.md
 ENV XRAYOPS_CACHE_DIR=/var/cache/xrayops \
     XRAYOPS_STATE_DIR=/var/lib/xrayops \
     LOG_FORMAT=json \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics
 
 LABEL org.opencontainers.image.title="xrayops" \
@@ -33,11 +35,12 @@ LABEL org.opencontainers.image.title="xrayops" \
 
 USER 10001:10001
 WORKDIR /opt/xrayops
-EXPOSE 8000 8080
+EXPOSE 8000 8080 9000
 
-# Healthy while the server serves (ok or degraded); `xrayops health` exits 2 when it is down.
+# Healthy while the server serves (ok or degraded); `xrayops health` exits 2 when it is down. Asked
+# on the health listener (health.port: the server port + 1000), which a flood cannot delay.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=300s --retries=3 \
-  CMD xrayops health --url "http://127.0.0.1:${PORT:-8000}" >/dev/null; [ $? -lt 2 ]
+  CMD xrayops health --url "http://127.0.0.1:${XRAYOPS_HEALTH_PORT:-$((${PORT:-8000} + 1000))}" >/dev/null; [ $? -lt 2 ]
 
 ENTRYPOINT ["/usr/local/bin/xrayops"]
 CMD ["serve", "--config", "/opt/xrayops/deployment/config.yaml"]

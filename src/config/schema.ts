@@ -17,6 +17,19 @@ export interface ServerConfig {
     workers: number
     /** Longest a SIGTERM drain waits for in-flight requests, in milliseconds. */
     shutdownTimeoutMs: number
+    /** Open connections to the prediction port beyond which a new one is answered 503 and closed. */
+    maxConnections: number
+    /** A request head must arrive within this, in milliseconds (else the connection is closed). */
+    headersTimeoutMs: number
+    /** A whole request (head and body) must arrive within this, in milliseconds (else 408). */
+    requestTimeoutMs: number
+    /** An idle keep-alive connection is closed after this, in milliseconds. */
+    keepAliveTimeoutMs: number
+  }
+  /** The health listener: /health, /v2/health/live|ready and /metrics on a port of their own. */
+  health: {
+    /** Unset: server.port + 1000 (server.port - 1000 above 64535; any free port with server.port 0); 0: no health listener. */
+    port?: number
   }
   performance: {
     cacheSize: number
@@ -45,7 +58,17 @@ export interface ServerConfig {
   }
   logging: { level: LogLevel; format: 'json' | 'pretty'; file?: string }
   metrics: { enabled: boolean }
-  limits: { maxBodyBytes: number; maxPixels: number; maxBatchImages: number }
+  limits: {
+    maxBodyBytes: number
+    maxPixels: number
+    maxBatchImages: number
+    /** Bytes of memory the work in flight may hold (bodies, decoded pixels, tensors, JSON). */
+    memoryBudget: number
+    /** Deepest nesting of arrays and objects in a JSON body. */
+    maxJsonDepth: number
+    /** An admitted image still waiting for decoding or the model after this is answered 504, in milliseconds; 0: no deadline. */
+    queueDeadlineMs: number
+  }
   state: {
     /** The state folder (SQLite database, model store, tokens); unset: $STATE_DIRECTORY, else $XDG_STATE_HOME/xrayops, else ~/.local/state/xrayops. */
     dir?: string

@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { XrayError } from '../errors/index.ts'
 import { writeFileDurable } from '../state/durable.ts'
+import { healthPort } from '../config/health-port.ts'
 import { systemdBooted } from './systemctl.ts'
 import { systemdDefaults, UNIT } from './systemd/index.ts'
 
@@ -44,6 +45,7 @@ export function colourEnvironment(t: SystemdTarget, colour: string, v: { host: s
       '# Written by `xrayops deploy --systemd`; the next deploy of this colour replaces it.',
       `HOST=${v.host}`,
       `PORT=${v.port}`,
+      `XRAYOPS_HEALTH_PORT=${healthPort(v.port, undefined)}`,
       `MODEL_PATH=${v.modelPath}`,
       '',
     ].join('\n'),

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'MODEL_NOT_READY'
   | 'NOT_FOUND'
   | 'OVERLOADED'
+  | 'DEADLINE_EXCEEDED'
   | 'FILE_NOT_FOUND'
   | 'INVALID_FILE'
   | 'UNREACHABLE'
@@ -83,6 +84,7 @@ const httpStatus: Record<ErrorCode, number> = {
   MODEL_NOT_READY: 503,
   NOT_FOUND: 404,
   OVERLOADED: 503,
+  DEADLINE_EXCEEDED: 504,
   FILE_NOT_FOUND: 404,
   INVALID_FILE: 422,
   UNREACHABLE: 502,

@@ -16,12 +16,20 @@ export interface BatchedResult<R> {
   batchSize: number
 }
 
+/** Items that waited longer than `deadlineMs` (since they were admitted) for a run are refused with `expired(waitedMs)` instead of being run. */
+export interface Deadline {
+  deadlineMs: number
+  expired: (waitedMs: number) => Error
+}
+
 /** Runs one batch: one result per item, in order. */
 export type BatchRun<I, R> = (items: I[]) => Promise<{ results: R[]; preprocessMs: number; inferenceMs: number }>
 
 interface Waiting<I, R> {
   item: I
   enqueued: number
+  /** When its wait started for the deadline (its request's admission). */
+  since: number
   resolve: (r: BatchedResult<R>) => void
   reject: (e: unknown) => void
 }
@@ -42,11 +50,14 @@ export class Batcher<I, R> {
     private readonly run: BatchRun<I, R>,
     private readonly opts: BatchOptions,
     private readonly slots = 1,
+    private readonly deadline?: Deadline,
   ) {}
 
-  submit(item: I): Promise<BatchedResult<R>> {
+  /** `since`: when the item's wait began for the deadline (default: now). */
+  submit(item: I, since?: number): Promise<BatchedResult<R>> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, enqueued: performance.now(), resolve, reject })
+      const enqueued = performance.now()
+      this.queue.push({ item, enqueued, since: since ?? enqueued, resolve, reject })
       this.schedule()
     })
   }
@@ -73,8 +84,21 @@ export class Batcher<I, R> {
       }
       clearTimeout(this.timer)
       this.timer = undefined
-      void this.start(this.queue.splice(0, this.opts.maxBatch))
+      const batch = this.fresh(this.queue.splice(0, this.opts.maxBatch))
+      if (batch.length) void this.start(batch)
     }
+  }
+
+  /** The items still within the deadline; the others are refused now, never run. */
+  private fresh(batch: Waiting<I, R>[]): Waiting<I, R>[] {
+    if (!this.deadline) return batch
+    const now = performance.now()
+    return batch.filter((w) => {
+      const waited = now - w.since
+      if (waited <= this.deadline!.deadlineMs) return true
+      w.reject(this.deadline!.expired(waited))
+      return false
+    })
   }
 
   private async start(batch: Waiting<I, R>[]) {

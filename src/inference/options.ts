@@ -15,6 +15,8 @@ export function serviceOptions(config: ServerConfig): ServiceOptions {
     cacheSize: p.cacheSize,
     shrinkOnLoad: p.shrinkOnLoad,
     decodeConcurrency: p.decodeConcurrency,
+    memoryBudget: config.limits.memoryBudget,
+    queueDeadlineMs: config.limits.queueDeadlineMs,
     batching: { maxBatch: p.enableBatching ? p.batchSize : 1, maxDelayMs: p.enableBatching ? p.batchTimeoutMs : 0 },
   }
 }

@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../metrics/index.ts'
 import { loadModel, type LoadedModel } from '../models/manifest.ts'
 import type { PreprocessParams, ResizeMethod } from '../preprocess/params.ts'
 import { Admission } from './admission.ts'
+import { imageCost } from './cost.ts'
 import { Limiter } from './limiter.ts'
 import { Batcher, type BatchOptions } from './batcher.ts'
 import { LruCache } from './cache.ts'
@@ -46,6 +47,10 @@ export interface ServiceOptions extends EngineOptions {
   decodeConcurrency?: number
   /** Images decoding or waiting for the model before new ones get 503; default max(64, 8 x batch). */
   maxInProgress?: number
+  /** Bytes of memory the work in flight may hold (limits.memory_budget); no bound when absent. */
+  memoryBudget?: number
+  /** An image still waiting for decoding or the model after this many ms is refused with 504 (0 or absent: never). */
+  queueDeadlineMs?: number
   /** Where the prediction metrics go; a registry of its own by default. */
   metrics?: Metrics
 }
@@ -69,8 +74,9 @@ export class PredictionService {
   readonly batching: BatchOptions
   private readonly batcher: Batcher<Item, Classification>
   private readonly cache: LruCache<Cached>
-  /** The bound on images in progress (backpressure). */
+  /** The bound on images in progress and on the memory their work holds (backpressure). */
   readonly admission: Admission
+  private readonly deadlineMs: number
   /** What decoding is told about the use of the pixels (shrink-on-load). */
   readonly decodeHint: DecodeHint
   private readonly decoding: Limiter
@@ -90,12 +96,15 @@ export class PredictionService {
     const batching = (this.batching = opts.batching ?? { maxBatch: 1, maxDelayMs: 0 })
     this.metrics = opts.metrics ?? createMetrics()
     this.cache = new LruCache(opts.cacheSize ?? 0)
-    this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch))
+    this.deadlineMs = opts.queueDeadlineMs ?? 0
+    // Work is refused at the door once its expected wait passes half the deadline, so few admitted images ever meet it.
+    this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch), opts.memoryBudget, this.deadlineMs / 2)
     this.decoding = new Limiter(opts.decodeConcurrency ?? 0)
     this.decodeHint = opts.shrinkOnLoad === false ? {} : { minSide: Math.max(params.outWidth, params.outHeight) }
     // Runs start as soon as one of the engine's slots is free; a run holds at most the engine's own bound.
     const runBatching = { ...batching, maxBatch: Math.max(1, Math.min(batching.maxBatch, engine.maxBatch ?? Infinity)) }
-    this.batcher = new Batcher((items) => this.runBatch(items), runBatching, engine.slots ?? 1)
+    const slots = engine.slots ?? 1
+    this.batcher = new Batcher((items) => this.timedRun(items, slots), runBatching, engine.slots ?? 1, this.deadlineMs ? { deadlineMs: this.deadlineMs, expired: (ms) => this.expired(ms) } : undefined)
   }
 
   /** Loads and checks the model and starts its engine (GPU or CPU). */
@@ -142,23 +151,66 @@ export class PredictionService {
    * With `opts.heatmap`, a cache hit decodes the image again to draw on (the model does not run).
    */
   async predict(bytes: Uint8Array, opts: PredictOptions): Promise<Prediction> {
-    return this.counted(async () => {
-      if (opts.heatmap) checkHeatmapRequest(opts.heatmap)
-      const t0 = performance.now()
-      const key = `i:${sha256(bytes)}`
-      const hit = this.lookup(key, opts)
-      if (hit && !opts.heatmap) return this.fromHit(hit, key, opts, t0)
-      const release = this.admission.acquire(1)
-      try {
-        const image = await this.decoding.run(() => decodeImage(bytes, this.limits, this.decodeHint))
-        const decodeMs = performance.now() - t0
-        this.metrics.decodeDuration.observe(decodeMs / 1000)
-        if (hit) return await this.fromHit(hit, key, opts, t0, { image, decodeMs, bytes })
-        const about = describeImage(image, this.model.size)
-        return await this.classifyItem(await this.itemFor(image), key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, about, bytes)
-      } finally {
-        release()
-      }
+    return this.counted(() => this.predictOne(bytes, opts, true))
+  }
+
+  /**
+   * Several encoded images admitted together, their whole cost or none (413 past the whole
+   * memory budget, 503 past what is free): then each image's prediction or its own error.
+   */
+  async predictEach(list: Uint8Array[], optsOf: (i: number) => PredictOptions): Promise<(Prediction | XrayError)[]> {
+    const release = await this.counted(async () => this.admission.acquire({ images: list.length, bytes: list.reduce((n, b) => n + this.costOf(b), 0) }))
+    try {
+      return await Promise.all(
+        list.map((bytes, i) =>
+          this.counted(() => this.predictOne(bytes, optsOf(i), false)).catch((e: unknown) => {
+            if (e instanceof XrayError) return e
+            throw e
+          }),
+        ),
+      )
+    } finally {
+      release()
+    }
+  }
+
+  /** The bytes of memory an encoded image will hold while it is decoded and classified (from its header). */
+  costOf(bytes: Uint8Array): number {
+    return imageCost(bytes, { minSide: this.decodeHint.minSide, tensorBytes: 3 * this.params.outWidth * this.params.outHeight * 4 })
+  }
+
+  /** One image; `admit`: take its share of the admission first (a cache hit needs none). */
+  private async predictOne(bytes: Uint8Array, opts: PredictOptions, admit: boolean): Promise<Prediction> {
+    if (opts.heatmap) checkHeatmapRequest(opts.heatmap)
+    const t0 = performance.now()
+    const key = `i:${sha256(bytes)}`
+    const hit = this.lookup(key, opts)
+    if (hit && !opts.heatmap) return this.fromHit(hit, key, opts, t0)
+    const release = admit ? this.admission.acquire({ images: 1, bytes: this.costOf(bytes) }) : undefined
+    try {
+      return await this.decodeAndClassify(bytes, key, hit, opts, t0)
+    } finally {
+      release?.()
+    }
+  }
+
+  private async decodeAndClassify(bytes: Uint8Array, key: string, hit: Cached | undefined, opts: PredictOptions, t0: number): Promise<Prediction> {
+    const image = await this.decoding.run(async () => {
+      const waited = performance.now() - t0
+      if (this.deadlineMs && waited > this.deadlineMs) throw this.expired(waited)
+      return decodeImage(bytes, this.limits, this.decodeHint)
+    })
+    const decodeMs = performance.now() - t0
+    this.metrics.decodeDuration.observe(decodeMs / 1000)
+    if (hit) return await this.fromHit(hit, key, opts, t0, { image, decodeMs, bytes })
+    const about = describeImage(image, this.model.size)
+    return await this.classifyItem(await this.itemFor(image), key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, about, bytes)
+  }
+
+  /** The answer to work that waited `waitedMs` for decoding or the model, past the deadline. */
+  private expired(waitedMs: number): XrayError {
+    return new XrayError('DEADLINE_EXCEEDED', `the image waited ${Math.round(waitedMs)} ms for the model, past the ${this.deadlineMs} ms deadline (limits.queue_deadline); try again shortly`, {
+      details: { waited_ms: Math.round(waitedMs), limit_ms: this.deadlineMs },
     })
   }
 
@@ -176,7 +228,8 @@ export class PredictionService {
         return hit && this.fromHit(hit, k, { ...opts, id: itemId(opts, i, n) }, t0)
       })
       const misses = hits.filter((h) => !h).length
-      const release = misses ? this.admission.acquire(misses) : () => {}
+      // The tensors themselves, and the preprocessed copy each run makes of them.
+      const release = misses ? this.admission.acquire({ images: misses, bytes: 2 * misses * size * 4 }) : () => {}
       try {
         return await Promise.all(
           slices.map(async (tensor, i) => (await hits[i]) ?? this.classifyItem({ tensor }, keys[i]!, { ...opts, id: itemId(opts, i, n) }, t0, 0, { kind: 'tensor', bytes: tensor.byteLength })),
@@ -277,7 +330,7 @@ export class PredictionService {
     about: Pick<Prediction, 'quality' | 'acquisition'> = {},
     bytes?: Uint8Array,
   ): Promise<Prediction> {
-    const r = await this.batcher.submit(item)
+    const r = await this.batcher.submit(item, t0)
     this.metrics.queueDuration.observe(r.queueMs / 1000)
     const cached: Cached = { ...r.result, ...about }
     this.cache.set(key, cached)
@@ -321,6 +374,14 @@ export class PredictionService {
         log.warn(`a prediction listener failed: ${(e as Error).message}`)
       }
     }
+  }
+
+  /** A batch, its wall time per image told to the admission (the expected wait of new work). */
+  private async timedRun(items: Item[], slots: number) {
+    const t = performance.now()
+    const out = await this.runBatch(items)
+    this.admission.observe((performance.now() - t) / items.length / slots)
+    return out
   }
 
   /** One batch: decoded images through the engine's preprocessing, tensors straight to the model. */

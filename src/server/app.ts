@@ -6,6 +6,7 @@ import { requestId } from 'hono/request-id'
 import { XrayError } from '../errors/index.ts'
 import type { AppEnv, ServerContext } from './context.ts'
 import { observe } from './middleware/observe.ts'
+import { admitBody } from './middleware/admit-body.ts'
 import { feedbackRoutes } from './routes/feedback.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -35,6 +36,8 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
     }
   })
   app.use(observe({ metrics: ctx.metrics, log: opts.accessLog }))
+  // The prediction bodies: read with their limits and their share of the memory budget.
+  for (const path of ['/v1/predict', '/v1/predict/batch', '/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']) app.use(path, admitBody(ctx))
   const limit = ctx.config.limits.maxBodyBytes
   app.use(
     '/v*',

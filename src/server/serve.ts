@@ -1,7 +1,6 @@
 import { logger } from '../log.ts'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { serve as listen } from '@hono/node-server'
 import pkg from '../../package.json' with { type: 'json' }
 import type { ServerConfig } from '../config/schema.ts'
 import type { ServiceOptions } from '../inference/service.ts'
@@ -9,6 +8,9 @@ import { defaultHostDirs } from '../metrics/host.ts'
 import { resolveStateDir } from '../runtime/state-dir.ts'
 import { createMetrics } from '../metrics/index.ts'
 import { createApp } from './app.ts'
+import { healthPort } from '../config/health-port.ts'
+import { startHealthListener } from './health-listener.ts'
+import { guardedServer } from './listener.ts'
 import { ServerContext } from './context.ts'
 import { setupLogging } from './logging.ts'
 import { ModelHost } from './model-host.ts'
@@ -20,6 +22,8 @@ const DRAIN_QUIET_MS = 250
 
 export interface RunningServer {
   url: string
+  /** The health listener's address (health.port); absent when it is off. */
+  healthUrl?: string
   ctx: ServerContext
   /** Resolves once the model has loaded (or failed to). */
   loaded: Promise<void>
@@ -68,31 +72,47 @@ export function createModelServer(config: ServerConfig, opts: ServerOptions = {}
 /** Starts the model server: listens at once, loads and warms up the model in the background. */
 export async function startServer(config: ServerConfig, opts: ServerOptions = {}): Promise<RunningServer> {
   const { app, ctx, loaded, load, release } = createModelServer(config, opts)
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = listen({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s as Server)) as Server
-    s.once('error', reject)
+  const { front, http: server } = guardedServer(app.fetch, config.server)
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject)
+    front.listen(config.server.port, config.server.host, () => resolve())
   })
-  const { port } = server.address() as AddressInfo
+  const { port } = front.address() as AddressInfo
   const shownHost = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
+  const base = (p: number) => `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${p}`
+  const url = base(port)
   log.info(`listening on ${config.server.host}:${port}`)
+  const wantHealth = healthPort(config.server.port, config.health.port)
+  const health = wantHealth === undefined ? undefined : await startHealthListener(ctx, config.server.host, wantHealth).catch((e: NodeJS.ErrnoException) => {
+    // The port derived from server.port is taken: serve without it (an explicit health.port must be had).
+    if (config.health.port === undefined && e.code === 'EADDRINUSE') return log.warn(`no health listener: port ${wantHealth} is in use (set health.port)`)
+    front.close()
+    throw e
+  })
+  if (health) {
+    log.info(`health listener on ${config.server.host}:${health.port}`)
+    void loaded.then(() => health.refresh())
+  }
 
   const close = async (timeoutMs = 30_000) => {
     ctx.shuttingDown = true // /health turns 503 at once, so balancers stop sending
+    health?.refresh()
     // Keep the listener open until the server is quiet: closing it would reset the connections
     // the kernel has already accepted into the listen backlog, whose requests are already sent.
     const deadline = Date.now() + timeoutMs
     const busy = () => ctx.active > 0 || (ctx.host.service?.inProgress ?? 0) > 0 || Date.now() - ctx.lastArrival < DRAIN_QUIET_MS
     while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    const stopped = new Promise<void>((r) => server.close(() => r()))
+    const stopped = new Promise<void>((r) => front.close(() => r()))
     const drained = ctx.active === 0
+    server.close()
     server.closeIdleConnections()
     server.closeAllConnections()
     await stopped
+    await health?.close()
     await release()
     return { drained }
   }
-  return { url, ctx, loaded, load, close }
+  return { url, ...(health ? { healthUrl: base(health.port) } : {}), ctx, loaded, load, close }
 }
 
 /** SIGTERM / SIGINT: drain and exit 0 (1 when requests were still running at the bound). */

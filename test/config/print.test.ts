@@ -25,7 +25,7 @@ describe('xrayops config print', () => {
     expect(r.code, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(out.file).toBeNull()
-    expect(out.config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1, shutdownTimeoutMs: 30_000 })
+    expect(out.config.server).toEqual({ host: '0.0.0.0', port: 8000, workers: 1, shutdownTimeoutMs: 30_000, maxConnections: 256, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 })
     expect(Object.keys(out.values)).toEqual(KEYS.map((k) => k.key))
     expect(out.values['server.port']).toEqual({ fileKey: 'server.port', env: 'PORT', value: 8000, source: 'default', from: 'default' })
   })

@@ -69,14 +69,15 @@ describe('k8s/ manifests', () => {
     for (const { obj } of all().filter((x) => x.obj.kind !== 'Namespace')) expect(obj.metadata.namespace, `${obj.kind} ${obj.metadata.name}`).toBe('mlops')
   })
 
-  it('model-server: a GPU, the three probes on the OIP health routes, a preStop and a grace period longer than the drain', () => {
+  it('model-server: a GPU, the three probes on the health listener, a preStop and a grace period longer than the drain', () => {
     const pod = find('Deployment', 'model-server').spec.template.spec
     const c = pod.containers[0]
     expect(c.resources.requests['nvidia.com/gpu']).toBe('1')
     expect(c.resources.limits['nvidia.com/gpu']).toBe('1')
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 'http' })
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/v2/health/live', port: 'http' })
-    expect(c.startupProbe.httpGet.path).toBe('/v2/health/live')
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'health' })
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'health' })
+    expect(c.startupProbe.httpGet.path).toBe('/health/live')
+    expect(c.env).toContainEqual({ name: 'XRAYOPS_HEALTH_PORT', value: '9000' })
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300)
     const env = Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value]))
     const drain = Number(env.XRAYOPS_SHUTDOWN_TIMEOUT_MS) / 1000
@@ -86,7 +87,10 @@ describe('k8s/ manifests', () => {
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } })
     const cacheMount = c.volumeMounts.find((m: Obj) => m.mountPath === env.XRAYOPS_CACHE_DIR)
     expect(pod.volumes.find((v: Obj) => v.name === cacheMount.name).emptyDir).toBeTruthy()
-    expect(c.ports).toEqual([{ name: 'http', containerPort: Number(env.PORT), protocol: 'TCP' }])
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: Number(env.PORT), protocol: 'TCP' },
+      { name: 'health', containerPort: Number(env.XRAYOPS_HEALTH_PORT), protocol: 'TCP' },
+    ])
   })
 
   it('`kubectl scale deployment model-server --replicas=3 -n mlops` is within the HPA; PDBs and Services select the right pods', () => {

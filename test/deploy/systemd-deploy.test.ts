@@ -76,7 +76,7 @@ describe('--systemd', () => {
     const t = systemdTarget({ configDir: '/etc/xrayops' })
     const f = colourEnvironment(t, 'green', { host: '127.0.0.1', port: 8002, modelPath: '/var/lib/xrayops/models/ab12.json' })
     expect(f.path).toBe('/etc/xrayops/model-green.env')
-    expect(f.content.split('\n').filter((l) => !l.startsWith('#'))).toEqual(['HOST=127.0.0.1', 'PORT=8002', 'MODEL_PATH=/var/lib/xrayops/models/ab12.json', ''])
+    expect(f.content.split('\n').filter((l) => !l.startsWith('#'))).toEqual(['HOST=127.0.0.1', 'PORT=8002', 'XRAYOPS_HEALTH_PORT=9002', 'MODEL_PATH=/var/lib/xrayops/models/ab12.json', ''])
     // Read back the way systemd's EnvironmentFile= does (KEY=value lines, # comments): by the shell here.
     const file = path.join(dir, 'model-green.env')
     fs.writeFileSync(file, f.content)

@@ -106,7 +106,7 @@ it('the model server template: the executable itself, a dedicated user, sandboxi
   const files = systemdFiles(custom)
   const s = settings(unitText(files, 'xrayops-model@.service'))
   expect(one(s, 'Service.ExecStart')).toBe('/opt/xrayops/bin/xrayops serve --config /etc/xray/server.yaml --host ${HOST} --port ${PORT}')
-  expect(one(s, 'Service.ExecStartPost')).toBe('/opt/xrayops/bin/xrayops health --wait-ready 600 --url http://${HOST}:${PORT}')
+  expect(one(s, 'Service.ExecStartPost')).toBe('/opt/xrayops/bin/xrayops health --wait-ready 600 --url http://${HOST}:${XRAYOPS_HEALTH_PORT}')
   expect(Number(one(s, 'Service.TimeoutStartSec'))).toBeGreaterThan(600)
   expect(one(s, 'Service.EnvironmentFile')).toBe('/etc/xray/model-%i.env')
   expect(s.get('Service.Environment')).toContain('XRAYOPS_SHUTDOWN_TIMEOUT_MS=90000')
@@ -152,9 +152,9 @@ it('the gateway, the validation job and its timer', () => {
   })
   const env = files.filter((f) => f.kind === 'env')
   expect(env.map((f) => [f.path, f.content.split('\n').filter((l) => /^[A-Z]/.test(l))])).toEqual([
-    ['/etc/xray/model-red.env', ['HOST=127.0.0.1', 'PORT=7001']],
-    ['/etc/xray/model-black.env', ['HOST=127.0.0.1', 'PORT=7002']],
-    ['/etc/xray/model-gold.env', ['HOST=127.0.0.1', 'PORT=7003']],
+    ['/etc/xray/model-red.env', ['HOST=127.0.0.1', 'PORT=7001', 'XRAYOPS_HEALTH_PORT=8001']],
+    ['/etc/xray/model-black.env', ['HOST=127.0.0.1', 'PORT=7002', 'XRAYOPS_HEALTH_PORT=8002']],
+    ['/etc/xray/model-gold.env', ['HOST=127.0.0.1', 'PORT=7003', 'XRAYOPS_HEALTH_PORT=8003']],
   ])
 })
 

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { checkHealth, type Status, waitReady } from '../../ops/health.ts'
-import { commandConfig, configArg, guard, jsonArg, numberArg, serverUrl, settingArgs } from '../_shared.ts'
+import { healthPort } from '../../config/health-port.ts'
+import { commandConfig, configArg, guard, jsonArg, numberArg, settingArgs } from '../_shared.ts'
 
 const EXIT: Record<Status, number> = { ok: 0, degraded: 1, down: 2 }
 
@@ -10,7 +11,7 @@ export default defineCommand({
     description: 'Check the model server (and the gateway and Prometheus when given). Exit 0 healthy, 1 degraded, 2 down',
   },
   args: {
-    ...settingArgs('client', 'server.port'),
+    ...settingArgs('client', 'server.port', 'health.port'),
     timeout: { type: 'string', description: 'per-check timeout in ms', default: '3000' },
     'wait-ready': {
       type: 'string',
@@ -25,7 +26,9 @@ export default defineCommand({
     guard(async () => {
       const timeoutMs = numberArg(args, 'timeout')
       const loaded = await commandConfig(args)
-      const url = serverUrl(loaded)
+      // The model server's health listener (a flood of its prediction port cannot delay it), unless --url says where.
+      const { server, health } = loaded.config
+      const url = loaded.config.client.url ?? `http://127.0.0.1:${healthPort(server.port, health.port) ?? server.port}`
       if (args['wait-ready'] !== undefined) {
         const seconds = numberArg(args, 'wait-ready', (n) => n > 0, 'a positive number of seconds')
         const r = await waitReady({ url, seconds, answering: args.answering })

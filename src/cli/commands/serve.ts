@@ -10,7 +10,7 @@ export default defineCommand({
   },
   args: {
     ...configArg,
-    ...settingArgs('model', 'server', 'performance', 'gpu', 'logging', 'metrics', 'limits', 'state', 'audit', 'feedback', 'drift'),
+    ...settingArgs('model', 'server', 'health', 'performance', 'gpu', 'logging', 'metrics', 'limits', 'state', 'audit', 'feedback', 'drift'),
   },
   run: ({ args }) =>
     guard(async () => {

@@ -21,7 +21,8 @@ export const configMap = (o: K8sOptions, configText: string): K8sObject => ({
 export function modelDeployment(o: K8sOptions, instance: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): K8sObject {
   const selector = { ...nameLabel(MODEL), 'app.kubernetes.io/instance': instance }
   const labels = { ...selector, ...extra.labels }
-  const http = { port: 'http' }
+  // Probes go to the health listener: a flood of the prediction port or a full queue cannot fail them.
+  const health = { port: 'health' }
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -41,12 +42,19 @@ export function modelDeployment(o: K8sOptions, instance: string, extra: { labels
               image: o.image,
               imagePullPolicy: 'IfNotPresent',
               args: ['serve', '--config', `${APP_DIR}/deployment/config.yaml`],
-              ports: [{ name: 'http', containerPort: o.modelPort, protocol: 'TCP' }],
+              ports: [
+                { name: 'http', containerPort: o.modelPort, protocol: 'TCP' },
+                { name: 'health', containerPort: o.modelHealthPort, protocol: 'TCP' },
+              ],
               env: [
                 ...baseEnv(o),
                 // A pod that was given a GPU and cannot use it fails (NO_GPU) instead of running on the CPU.
                 { name: 'DEVICE', value: 'gpu' },
                 { name: 'PORT', value: String(o.modelPort) },
+                { name: 'XRAYOPS_HEALTH_PORT', value: String(o.modelHealthPort) },
+                // glibc: two malloc arenas, large blocks mapped on their own (docs/OPERATIONS.md: memory after a burst).
+                { name: 'MALLOC_ARENA_MAX', value: '2' },
+                { name: 'MALLOC_MMAP_THRESHOLD_', value: '131072' },
                 // The NVIDIA container toolkit mounts the Vulkan driver only for the graphics capability.
                 { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,utility,graphics' },
               ],
@@ -54,9 +62,9 @@ export function modelDeployment(o: K8sOptions, instance: string, extra: { labels
                 requests: { cpu: '2', memory: '4Gi', 'nvidia.com/gpu': String(o.gpus) },
                 limits: { memory: '8Gi', 'nvidia.com/gpu': String(o.gpus) },
               },
-              startupProbe: { httpGet: { path: '/v2/health/live', ...http }, periodSeconds: 2, failureThreshold: Math.ceil(o.startupSeconds / 2), timeoutSeconds: 2 },
-              readinessProbe: { httpGet: { path: '/v2/health/ready', ...http }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 },
-              livenessProbe: { httpGet: { path: '/v2/health/live', ...http }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+              startupProbe: { httpGet: { path: '/health/live', ...health }, periodSeconds: 2, failureThreshold: Math.ceil(o.startupSeconds / 2), timeoutSeconds: 2 },
+              readinessProbe: { httpGet: { path: '/health/ready', ...health }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 },
+              livenessProbe: { httpGet: { path: '/health/live', ...health }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               // Endpoints drop the pod while it sleeps; then SIGTERM starts the server's own drain.
               lifecycle: { preStop: { exec: { command: ['/bin/sleep', String(o.preStopSeconds)] } } },
               securityContext: containerSecurity,

@@ -7,6 +7,8 @@ export interface K8sOptions {
   namespace: string
   image: string
   modelPort: number
+  /** The model servers' health listener (health.port): the probes' port. */
+  modelHealthPort: number
   gatewayPort: number
   /** The HPA owns each model server Deployment's replica count (the manifests leave `replicas` out). */
   hpa: { min: number; max: number; cpuPercent: number }
@@ -23,6 +25,7 @@ export const k8sDefaults = (): K8sOptions => ({
   namespace: 'mlops',
   image: IMAGE,
   modelPort: 8000,
+  modelHealthPort: 9000,
   gatewayPort: 8080,
   hpa: { min: 2, max: 6, cpuPercent: 70 },
   shutdownTimeoutMs: 30_000,

@@ -1,3 +1,4 @@
+import { healthPort } from '../../config/health-port.ts'
 import { checkOptions, type SystemdOptions } from './options.ts'
 import { colourEnvFile, gatewayUnit, modelTemplateUnit, UNIT, validateService, validateTimer } from './units.ts'
 
@@ -33,7 +34,7 @@ export const sysusers = (o: SystemdOptions) =>
   ].join('\n')
 
 export const colourEnv = (o: SystemdOptions, colour: string) =>
-  `# xrayops-model@${colour}.service: where this colour listens. \`xrayops deploy\` adds MODEL_PATH here.\nHOST=${o.modelHost}\nPORT=${o.colours[colour]}\n`
+  `# xrayops-model@${colour}.service: where this colour listens. \`xrayops deploy\` adds MODEL_PATH here.\nHOST=${o.modelHost}\nPORT=${o.colours[colour]}\nXRAYOPS_HEALTH_PORT=${healthPort(o.colours[colour]!, undefined)}\n`
 
 /** A starting config for the units; model paths come from each colour's environment file. */
 export const starterConfig = () =>

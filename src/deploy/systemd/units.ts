@@ -92,12 +92,17 @@ export function modelTemplateUnit(o: SystemdOptions): string {
         ['Type', 'exec'],
         ...identity(o),
         ['Environment', 'XRAYOPS_ENVIRONMENT=%i'],
+        // glibc: two malloc arenas, and blocks from 128 KiB (decoded images) mapped on their own, so that
+        // memory freed after a burst goes back to the system (docs/OPERATIONS.md).
+        ['Environment', 'MALLOC_ARENA_MAX=2'],
+        ['Environment', 'MALLOC_MMAP_THRESHOLD_=131072'],
         ...env,
-        // HOST, PORT and (once deployed) MODEL_PATH of this colour.
+        // HOST, PORT, XRAYOPS_HEALTH_PORT and (once deployed) MODEL_PATH of this colour.
         ['EnvironmentFile', `${o.configDir}/model-%i.env`],
         ['ExecStart', `${o.exec} serve --config ${o.config} --host \${HOST} --port \${PORT}`],
-        // Ready = /health ok or degraded: model loaded, checksum matched, known image answered.
-        ['ExecStartPost', `${o.exec} health --wait-ready ${o.readyTimeoutS} --url http://\${HOST}:\${PORT}`],
+        // Ready = /health ok or degraded: model loaded, checksum matched, known image answered. Asked on
+        // the health listener, which a flood of the prediction port cannot delay.
+        ['ExecStartPost', `${o.exec} health --wait-ready ${o.readyTimeoutS} --url http://\${HOST}:\${XRAYOPS_HEALTH_PORT}`],
         ['TimeoutStartSec', o.readyTimeoutS + 30],
         ...stopping(o),
         ...limits(o.model),

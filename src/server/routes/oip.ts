@@ -11,6 +11,13 @@ import { clientOf } from '../client.ts'
  * preprocessed. Outputs: probabilities FP32 [N,2], label BYTES [N], cam FP32 [N,2,7,7], heatmap
  * BYTES [N] (base64 PNG overlays, image inputs only).
  */
+/** The predictions, or the first image's error (OIP answers a request as a whole). */
+const firstError = <T>(rows: (T | XrayError)[]): T[] => {
+  const e = rows.find((r) => r instanceof XrayError)
+  if (e) throw e
+  return rows as T[]
+}
+
 export function oipRoutes(ctx: ServerContext) {
   const app = new Hono<AppEnv>()
   const manifest = () => ctx.host.service?.model.manifest
@@ -69,7 +76,7 @@ export function oipRoutes(ctx: ServerContext) {
     const opts = { source: 'oip' as const, cam: wanted.has('cam'), heatmap: req.heatmap, id: c.get('requestId'), client: clientOf(c) }
     const rows =
       req.kind === 'images'
-        ? await Promise.all(req.images.map((bytes, i) => service.predict(bytes, { ...opts, id: req.images.length > 1 ? `${opts.id}-${i}` : opts.id })))
+        ? firstError(await service.predictEach(req.images, (i) => ({ ...opts, id: req.images.length > 1 ? `${opts.id}-${i}` : opts.id })))
         : await service.predictTensor(req.data, req.n, opts)
     const n = rows.length
     const outputs = []

@@ -40,17 +40,9 @@ export function predictRoutes(ctx: ServerContext) {
     if (images.length > max) throw new XrayError('BAD_REQUEST', `the batch has ${images.length} images; the limit is ${max}`)
     const opts = { source: 'batch' as const, cam: wantsCam(c.req.query('cam')), noCache: noCache(c.req.header('cache-control')), client: clientOf(c) }
     const id = c.get('requestId')
-    const results = await Promise.all(
-      images.map((b, i) =>
-        service.predict(b, { ...opts, id: `${id}-${i}` }).then(
-          (r) => ({ ok: true, ...r }),
-          (e: unknown) => {
-            if (!(e instanceof XrayError)) throw e
-            return { ok: false, ...e.toJSON() }
-          },
-        ),
-      ),
-    )
+    // Admitted together: the whole batch's memory or a 413/503 for all of it.
+    const answers = await service.predictEach(images, (i) => ({ ...opts, id: `${id}-${i}` }))
+    const results = answers.map((r) => (r instanceof XrayError ? { ok: false, ...r.toJSON() } : { ok: true, ...r }))
     return c.json({ count: results.length, results })
   })
   return app

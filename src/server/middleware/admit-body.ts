@@ -1,0 +1,89 @@
+import type { MiddlewareHandler } from 'hono'
+import { XrayError } from '../../errors/index.ts'
+import type { AppEnv, ServerContext } from '../context.ts'
+import { JsonDepth } from '../json-depth.ts'
+
+/**
+ * Memory a body holds per byte received while its request runs: the bytes, and a copy (multipart
+ * parts, a base64 decode); a JSON body also its text and the parsed values.
+ */
+const RAW_FACTOR = 2
+const JSON_FACTOR = 3
+
+const isJson = (type: string) => type === 'application/json' || type.endsWith('+json')
+
+/**
+ * The prediction routes' bodies, read before the route runs with their limits enforced while
+ * they arrive: limits.max_body_bytes (413), the prediction service's memory budget for their
+ * share (503 OVERLOADED past what is free, 413 past the whole budget: see Admission), and for JSON
+ * the nesting depth (413 past limits.max_json_depth). The share is held until the answer is made.
+ * Before the model is ready there is no budget to take from: the route answers 503 first.
+ */
+export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
+  async function admitBody(c, next) {
+    const service = ctx.host.service
+    const body = c.req.raw.body
+    if (c.req.method !== 'POST' || !body || !service || ctx.host.state !== 'ready') return next()
+    const { maxBodyBytes, maxJsonDepth } = ctx.config.limits
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    const json = isJson(type)
+    const factor = json ? JSON_FACTOR : RAW_FACTOR
+    const tooLarge = () => new XrayError('INPUT_TOO_LARGE', `the request body exceeds ${maxBodyBytes} bytes (limits.max_body_bytes)`, { details: { limit: maxBodyBytes } })
+    const share = service.admission.reserve()
+    try {
+      const declared = Number(c.req.header('content-length'))
+      if (declared > maxBodyBytes) throw tooLarge()
+      // With no room for one more image, refuse without keeping the body: it is read and dropped, so the
+      // answer is not cut off by a reset (closing a socket with unread data resets it).
+      try {
+        service.admission.ensureRoom({ images: 1, bytes: 0 })
+      } catch (e) {
+        await discard(body.getReader(), maxBodyBytes)
+        throw e
+      }
+      if (declared > 0) share.grow(declared * factor)
+      const depth = json ? new JsonDepth(maxJsonDepth) : undefined
+      const chunks: Uint8Array[] = []
+      let size = 0
+      const reader = body.getReader()
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          size += value.length
+          if (size > maxBodyBytes) throw tooLarge()
+          if (size * factor > share.bytes) share.grow(size * factor - share.bytes)
+          depth?.feed(value)
+          chunks.push(value)
+        }
+      } catch (e) {
+        // Refused for room mid-way: the rest is read and dropped so that the 503 arrives whole. Too large
+        // or too deep: answered at once (reading on is what the limits are there to prevent).
+        if (e instanceof XrayError && e.code === 'OVERLOADED') await discard(reader, maxBodyBytes - size)
+        else reader.cancel().catch(() => undefined)
+        throw e instanceof XrayError ? e : new XrayError('BAD_REQUEST', `the request body could not be read: ${(e as Error).message}`, { cause: e })
+      }
+      const headers = new Headers(c.req.raw.headers)
+      headers.delete('transfer-encoding')
+      headers.set('content-length', String(size))
+      c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: Buffer.concat(chunks, size), signal: c.req.raw.signal })
+      await next()
+    } finally {
+      share.release()
+    }
+  }
+
+/** Reads a body to its end (at most `max` more bytes), keeping nothing. */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<void> {
+  let size = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done || (size += value.length) > max) break
+    }
+  } catch {
+    // the client went away: nothing to answer
+  } finally {
+    reader.cancel().catch(() => undefined)
+  }
+}
