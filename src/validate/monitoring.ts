@@ -13,7 +13,7 @@ export async function scrapeCheck(prometheus: string): Promise<ValidationCheck> 
   const series = body.data.result
   if (series.length === 0) return fail(name, `${prometheus}: scrapes no target (up has no series yet)`)
   const down = series.filter((s) => s.value[1] !== '1').map((s) => `${s.metric.job}/${s.metric.instance}`)
-  const jobs = [...new Set(series.map((s) => s.metric.job))].join(', ')
+  const jobs = [...new Set(series.map((s) => s.metric.job))].sort().join(', ')
   if (down.length) return fail(name, `${prometheus}: ${down.length} of ${series.length} target(s) down: ${down.join(', ')}`)
   return pass(name, `${prometheus}: ${series.length} target(s) up (${jobs})`)
 }

@@ -75,7 +75,7 @@ describeWith(both, 'xrayops validate --comprehensive with a real model server, P
       const known = good.report.checks.find((c) => c.name === 'model server known image')!
       const p = Number(/= ([\d.]+)/.exec(known.detail)![1])
       expect(Math.abs(p - GOLDEN)).toBeLessThanOrEqual(1e-3)
-      expect(good.report.checks.find((c) => c.name === 'prometheus scraping')!.detail).toMatch(/3 target\(s\) up \(model-server, prometheus, alertmanager\)/)
+      expect(good.report.checks.find((c) => c.name === 'prometheus scraping')!.detail).toMatch(/3 target\(s\) up \(alertmanager, model-server, prometheus\)/)
 
       const strict = await validate('--disk-free-min', '100', '--backup-max-age', '1ms')
       expect(strict.code).toBe(1)
