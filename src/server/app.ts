@@ -8,6 +8,7 @@ import { clientFault } from './client-fault.ts'
 import type { AppEnv, ServerContext } from './context.ts'
 import { observe } from './middleware/observe.ts'
 import { admitBody } from './middleware/admit-body.ts'
+import { closeUnreadBody } from './middleware/unread-body.ts'
 import { feedbackRoutes } from './routes/feedback.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -37,6 +38,7 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
     }
   })
   app.use(observe({ metrics: ctx.metrics, log: opts.accessLog }))
+  app.use(closeUnreadBody())
   // The prediction bodies: read with their limits and their share of the memory budget.
   for (const path of ['/v1/predict', '/v1/predict/batch', '/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']) app.use(path, admitBody(ctx))
   const limit = ctx.config.limits.maxBodyBytes

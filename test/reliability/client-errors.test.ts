@@ -49,6 +49,16 @@ describe('client-side body failures (real socket)', () => {
     expect(health.status).toBe('ok')
   })
 
+  it('a refusal sent before the body has arrived says Connection: close, so a keep-alive client does not reuse the socket', async () => {
+    const answer = await rawExchange(port, [head('POST', '/v2/models/no-such-model/infer', { 'Content-Type': 'application/json', 'Content-Length': 300_000 }), '{"inputs":['], { timeoutMs: 5_000 })
+    expect(answer.status).toBe(404)
+    expect(answer.text).toMatch(/\r\nconnection: close\r\n/i)
+    expect(answer.end).not.toBe('timeout')
+    // A complete request keeps its connection open for the next one.
+    const ok = await rawExchange(port, [head('GET', '/health', {})], { timeoutMs: 1_000 })
+    expect([ok.status, /connection: close/i.test(ok.text)]).toEqual([200, false])
+  })
+
   it('after all of it, the metrics hold no 5xx, and the failures are counted as 4xx', async () => {
     const m = await metrics()
     expect(count(m, /^xray_http_requests_total\{.*status="5\d\d"/)).toBe(0)
