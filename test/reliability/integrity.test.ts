@@ -3,7 +3,9 @@
  * inconsistent data is refused (TRUNCATED_IMAGE / CORRUPT_IMAGE), and every real X-ray still
  * decodes. Non-finite tensor values are a 400.
  */
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +15,7 @@ import { fixCrcs, flipBits, idatOffset, jpegClaiming, pngClaiming, rng } from '.
 import { sharedData } from '../helpers/data.ts'
 import { verifyJpeg } from '../../src/imaging/jpeg-verify.ts'
 import { fixture, readFixture } from '../helpers/fixtures.ts'
+import { describeWith, tool } from '../helpers/require.ts'
 import { json, postImage, startApp } from '../helpers/server.ts'
 
 const normal = readFixture('xray-224/NORMAL/IM-0005-0001.jpeg')
@@ -148,5 +151,61 @@ describe('input integrity', () => {
     })
     console.log(`224 px JPEGs walked: ${files.length - refused.length}/${files.length}`)
     expect(refused).toEqual([])
+  })
+})
+
+/** libjpeg-turbo's own tools: cjpeg writes restart markers; djpeg -strict is the reference verdict. */
+describeWith(tool('djpeg', 'apt-get install libjpeg-turbo-progs', ['-version']), 'input integrity against libjpeg-turbo (cjpeg, djpeg -strict)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xrayops-integrity-'))
+  const original = fixture('xray-original/IM-0001-0001.jpeg')
+  /** A JPEG re-encoded by cjpeg with `args` from the original X-ray's pixels. */
+  const cjpeg = (args: string[], color = false) => {
+    const pnm = execFileSync('djpeg', [...(color ? [] : ['-grayscale']), '-pnm', color ? fixture('xray-224/NORMAL/IM-0005-0001.jpeg') : original], { maxBuffer: 64 << 20 })
+    return new Uint8Array(execFileSync('cjpeg', args, { input: pnm, maxBuffer: 64 << 20 }))
+  }
+  const strictRefuses = (bytes: Uint8Array) => {
+    const f = path.join(dir, 'case.jpeg')
+    fs.writeFileSync(f, bytes)
+    return spawnSync('djpeg', ['-strict', '-outfile', os.devNull, f]).status !== 0
+  }
+  const rstAt = (b: Uint8Array) => [...b.keys()].filter((k) => b[k] === 0xff && b[k + 1]! >= 0xd0 && b[k + 1]! <= 0xd7)
+
+  it.each([
+    ['a restart every MCU row', ['-restart', '1'], false],
+    ['a restart every 7 blocks', ['-restart', '7B'], false],
+    ['colour 4:2:0, a restart every 3 MCUs', ['-restart', '3B', '-sample', '2x2'], true],
+  ] as const)('JPEGs with restart markers (%s) decode; a restart marker out of order or missing is refused', async (_, args, color) => {
+    const jpeg = cjpeg([...args], color)
+    const at = rstAt(jpeg)
+    expect(at.length).toBeGreaterThan(10)
+    expect(verifyJpeg(jpeg)).toBe(true)
+    expect(await refusal(jpeg)).toBeNull()
+    const swapped = Uint8Array.from(jpeg)
+    swapped[at[1]! + 1] = swapped[at[1]! + 1] === 0xd3 ? 0xd4 : 0xd3
+    const dropped = Uint8Array.from([...jpeg.subarray(0, at[1]!), ...jpeg.subarray(at[1]! + 2)])
+    for (const bad of [swapped, dropped]) {
+      expect(strictRefuses(bad)).toBe(true)
+      expect(await refusal(bad)).toBe('CORRUPT_IMAGE')
+    }
+  })
+
+  it('every bit-flipped JPEG that djpeg -strict refuses is refused too (seeded corpus, 224 px and original size, baseline and progressive)', async () => {
+    const r = rng(20261213)
+    const sources = [normal, readFixture('xray-224/PNEUMONIA/person100_bacteria_478.jpeg'), new Uint8Array(fs.readFileSync(fixture('xray-original/person100_bacteria_475.jpeg'))), cjpeg(['-progressive'], true)]
+    const N = 120
+    let theirs = 0
+    let ours = 0
+    const missed: number[] = []
+    for (let i = 0; i < N; i++) {
+      const bytes = flipBits(sources[i % sources.length]!, 1 + r.int(4), r)
+      const them = strictRefuses(bytes)
+      const us = (await refusal(bytes)) !== null
+      theirs += +them
+      ours += +us
+      if (them && !us) missed.push(i)
+    }
+    console.log(`bit-flipped JPEGs refused: djpeg -strict ${theirs}/${N}, xrayops ${ours}/${N}`)
+    expect(missed).toEqual([])
+    expect(ours).toBeGreaterThan(theirs)
   })
 })
