@@ -6,8 +6,9 @@ import { ImageFault } from './fault.ts'
  * the file) ends the data, and wanting a bit beyond it is a fault: the data ended early.
  */
 export class BitReader {
-  private acc = 0
-  private count = 0
+  /** Bits not yet used are the low `count` bits of `acc` (read by HuffmanTable.decode too). */
+  acc = 0
+  count = 0
   /** A marker or the file's end was reached: no more bytes will come. */
   private ended = false
   constructor(
@@ -15,7 +16,8 @@ export class BitReader {
     private pos: number,
   ) {}
 
-  private fill(): void {
+  /** Loads bytes until 25 or more bits wait (or the data ends). */
+  fill(): void {
     while (this.count <= 24 && !this.ended) {
       const byte = this.b[this.pos]
       if (byte === undefined || (byte === 0xff && this.b[this.pos + 1] !== 0)) {
@@ -38,6 +40,11 @@ export class BitReader {
   consume(n: number): void {
     if (n > this.count) throw new ImageFault(true, 'the image data ends early')
     this.count -= n
+  }
+
+  skip(n: number): void {
+    if (this.count < n) this.fill()
+    this.consume(n)
   }
 
   bits(n: number): number {
@@ -85,6 +92,7 @@ export class BitReader {
 }
 
 const LOOK = 9
+const LOOK_MASK = (1 << LOOK) - 1
 
 /** A Huffman table from its DHT counts and symbols (canonical codes, T.81 Annex C). */
 export class HuffmanTable {
@@ -115,9 +123,12 @@ export class HuffmanTable {
   }
 
   decode(r: BitReader): number {
-    const e = this.lookup[r.peek(LOOK)]!
+    if (r.count < LOOK) r.fill()
+    const c = r.count
+    const e = this.lookup[(c >= LOOK ? r.acc >>> (c - LOOK) : r.acc << (LOOK - c)) & LOOK_MASK]!
     if (e) {
-      r.consume(e >> 8)
+      if (e >> 8 > c) throw new ImageFault(true, 'the image data ends early')
+      r.count = c - (e >> 8)
       return e & 255
     }
     let code = r.bits(LOOK)

@@ -153,7 +153,7 @@ function block(r: BitReader, dc: HuffmanTable, ac: HuffmanTable, precision: numb
     }
     k += run
     if (k > 63 || size > precision + 2) throw new ImageFault(false, 'a block holds more than 64 coefficients')
-    r.bits(size)
+    r.skip(size)
     k++
   }
   return diff

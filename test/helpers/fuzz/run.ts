@@ -32,6 +32,8 @@ export interface FuzzSummary {
   seconds: number
   /** Category -> outcome ("200", "422 CORRUPT_IMAGE", "400", "no response") -> cases. */
   outcomes: Record<string, Record<string, number>>
+  /** Image mutations: kind -> [answered 200, cases]. */
+  imagesAnswered: Record<string, [number, number]>
   /** From the server's own /metrics after the run. */
   server: { requests: number; status5xx: number; status4xx: number; internalErrors: number }
   failures: { index: number; category: Category; kind: string; problem: string; file?: string }[]
@@ -52,6 +54,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
     const images = await seedImages()
     const failures: FuzzSummary['failures'] = []
     const outcomes: FuzzSummary['outcomes'] = {}
+    const imagesAnswered: FuzzSummary['imagesAnswered'] = {}
     const fail = (c: FuzzCase, problem: string) => {
       const file = path.join(out, `fuzz-${o.seed}-${c.index}.json`)
       const { request } = c
@@ -107,6 +110,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
           fail(c, `the request failed: ${e.message}${e.cause ? ` (${(e.cause as Error).message ?? e.cause})` : ""}`)
           return 'client error'
         })
+        if (c.category === 'image') {
+          const k = (imagesAnswered[c.kind] ??= [0, 0])
+          k[0] += +(outcome === '200')
+          k[1]++
+        }
         const row = (outcomes[c.category] ??= {})
         row[outcome] = (row[outcome] ?? 0) + 1
         if (++done % 500 === 0) {
@@ -130,7 +138,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
     }
     if (server.status5xx) failures.push({ index: -1, category: 'image', kind: 'metrics', problem: `the server counted ${server.status5xx} responses 5xx` })
     if (server.internalErrors) failures.push({ index: -1, category: 'image', kind: 'metrics', problem: `the server counted ${server.internalErrors} internal errors` })
-    return { seed: o.seed, count: o.count, seconds: Math.round((performance.now() - t0) / 100) / 10, outcomes, server, failures, out }
+    return { seed: o.seed, count: o.count, seconds: Math.round((performance.now() - t0) / 100) / 10, outcomes, imagesAnswered, server, failures, out }
   } finally {
     await s.close()
   }
