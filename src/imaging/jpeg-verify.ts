@@ -99,21 +99,22 @@ function readFrame(seg: Uint8Array): Frame {
 function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant: (Uint16Array | undefined)[], dc: (HuffmanTable | undefined)[], ac: (HuffmanTable | undefined)[], restart: number): number {
   const ns = seg[0] ?? 0
   if (ns < 1 || ns > 4 || seg.length < 1 + 2 * ns + 3) throw new ImageFault(false, 'the scan header is malformed')
+  // |DCT coefficient| of 8-bit samples is at most 1024 (12-bit: 16384), DC and AC alike; a
+  // dequantized value beyond (by more than rounding) is no image: the data was misread.
+  const limit = 8 << (f.precision - 1)
   const comps = Array.from({ length: ns }, (_, k) => {
     const c = f.comps.find((x) => x.id === seg[1 + 2 * k])
     const q = c && quant[c.tq]
     const d = dc[seg[2 + 2 * k]! >> 4]
     const a = ac[seg[2 + 2 * k]! & 15]
     if (!c || !q || !d || !a) throw new ImageFault(false, 'the scan names a component or table that is not defined')
-    return { c, q, d, a, pred: 0 }
+    return { c, q, d, a, pred: 0, acMax: acSizes(q, limit) }
   })
   // One component alone: its own blocks in raster order; several: MCUs of h x v blocks each.
   const single = ns === 1
   const cw = (c: Component) => Math.ceil(Math.ceil((f.width * c.h) / f.hmax) / 8)
   const ch = (c: Component) => Math.ceil(Math.ceil((f.height * c.v) / f.vmax) / 8)
   const mcus = single ? cw(comps[0]!.c) * ch(comps[0]!.c) : Math.ceil(f.width / (8 * f.hmax)) * Math.ceil(f.height / (8 * f.vmax))
-  // |DC| of 8-bit samples is at most 1024 (12-bit: 16384); a dequantized value beyond is no image.
-  const dcLimit = 8 << (f.precision - 1)
   const r = new BitReader(b, start)
   for (let m = 0; m < mcus; m++) {
     if (restart && m > 0 && m % restart === 0) {
@@ -124,20 +125,34 @@ function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant
       const blocks = single ? 1 : s.c.h * s.c.v
       for (let k = 0; k < blocks; k++) {
         try {
-          s.pred += block(r, s.d, s.a, f.precision)
+          s.pred += block(r, s.d, s.a, f.precision, s.acMax)
         } catch (e) {
           if (e instanceof ImageFault && e.truncated) throw new ImageFault(true, `the image data ends after ${m} of ${mcus} blocks the header claims (${f.width}x${f.height})`)
           throw e
         }
-        if (Math.abs(s.pred * s.q[0]!) > dcLimit + s.q[0]!) throw new ImageFault(false, `block ${m} of ${mcus} has a DC value out of range`)
+        if (Math.abs(s.pred * s.q[0]!) > limit + s.q[0]!) throw new ImageFault(false, `block ${m} of ${mcus} has a DC value out of range`)
       }
     }
   }
   return r.finish(mcus)
 }
 
-/** One 8x8 block: returns its DC difference; checks the AC codes fit the block. */
-function block(r: BitReader, dc: HuffmanTable, ac: HuffmanTable, precision: number): number {
+/**
+ * Per zigzag position, the largest AC size category (bits of the value) whose smallest value,
+ * dequantized, stays within `limit`: 2^(s-1) * q <= limit + q.
+ */
+function acSizes(q: Uint16Array, limit: number): Uint8Array {
+  const max = new Uint8Array(64)
+  for (let k = 1; k < 64; k++) {
+    let s = 1
+    while (s < 16 && (1 << s) * q[k]! <= limit + q[k]!) s++
+    max[k] = s
+  }
+  return max
+}
+
+/** One 8x8 block: returns its DC difference; checks the AC codes fit the block and their range. */
+function block(r: BitReader, dc: HuffmanTable, ac: HuffmanTable, precision: number, acMax: Uint8Array): number {
   const s = dc.decode(r)
   if (s > precision + 3) throw new ImageFault(false, 'a DC difference is out of range')
   const diff = r.signed(s)
@@ -153,6 +168,7 @@ function block(r: BitReader, dc: HuffmanTable, ac: HuffmanTable, precision: numb
     }
     k += run
     if (k > 63 || size > precision + 2) throw new ImageFault(false, 'a block holds more than 64 coefficients')
+    if (size > acMax[k]!) throw new ImageFault(false, 'a coefficient is out of the range of any image')
     r.skip(size)
     k++
   }

@@ -137,6 +137,18 @@ describe('input integrity', () => {
     expect(refused).toEqual([])
   })
 
+  it('JPEGs from other encoder settings pass the structural check: mozjpeg, overshoot deringing, trellis, quality 1-100, hard edges', async () => {
+    const settings = [{ mozjpeg: true, quality: 100 }, { mozjpeg: true, quality: 30 }, { overshootDeringing: true, quality: 95 }, { overshootDeringing: true, quality: 40, trellisQuantisation: true }, { quality: 100, chromaSubsampling: '4:4:4' }, { quality: 1 }] as const
+    const refused: string[] = []
+    for (const f of [fixture('xray-original/person100_bacteria_475.jpeg'), fixture('xray-224/PNEUMONIA/person100_bacteria_478.jpeg')])
+      for (const opts of settings)
+        for (const [how, src] of [['as is', sharp(f)], ['negated', sharp(f).negate()], ['thresholded', sharp(f).threshold(128)], ['contrast x3', sharp(f).linear(3, -200)]] as const) {
+          const jpeg = new Uint8Array(await src.jpeg(opts).toBuffer())
+          if ((await refusal(jpeg)) !== null) refused.push(`${path.basename(f)} ${how} ${JSON.stringify(opts)}`)
+        }
+    expect(refused).toEqual([])
+  })
+
   const root = sharedData('kermany/224')
   if (!fs.existsSync(root)) console.warn(`SKIPPING the structural check of the 5,840 training and test JPEGs: ${root} is not present`)
   it.skipIf(!fs.existsSync(root))('every JPEG of the training and test sets (224 px) passes the structural check, when present', () => {

@@ -32,7 +32,7 @@ export interface FuzzSummary {
   seconds: number
   /** Category -> outcome ("200", "422 CORRUPT_IMAGE", "400", "no response") -> cases. */
   outcomes: Record<string, Record<string, number>>
-  /** Image mutations: kind -> [answered 200, cases]. */
+  /** Image mutations: kind -> [cases whose mutated image was classified, cases]. */
   imagesAnswered: Record<string, [number, number]>
   /** From the server's own /metrics after the run. */
   server: { requests: number; status5xx: number; status4xx: number; internalErrors: number }
@@ -55,6 +55,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
     const failures: FuzzSummary['failures'] = []
     const outcomes: FuzzSummary['outcomes'] = {}
     const imagesAnswered: FuzzSummary['imagesAnswered'] = {}
+    const classified = new Map<number, boolean>()
     const fail = (c: FuzzCase, problem: string) => {
       const file = path.join(out, `fuzz-${o.seed}-${c.index}.json`)
       const { request } = c
@@ -97,6 +98,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
       const problem = answerProblem(res.status, q.path, body)
       if (problem) fail(c, problem)
       const code = (body as { error?: { code?: string } } | undefined)?.error?.code
+      // In a batch the mutated image is the first; the others are valid.
+      if (res.status === 200 && q.path === '/v1/predict/batch') classified.set(c.index, (body as { results: { ok: boolean }[] }).results[0]?.ok === true)
       return `${res.status}${code ? ` ${code}` : ''}`
     }
 
@@ -112,7 +115,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
         })
         if (c.category === 'image') {
           const k = (imagesAnswered[c.kind] ??= [0, 0])
-          k[0] += +(outcome === '200')
+          k[0] += +(classified.get(c.index) ?? outcome === '200')
           k[1]++
         }
         const row = (outcomes[c.category] ??= {})
