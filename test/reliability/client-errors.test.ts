@@ -2,6 +2,7 @@
  * A client that sends a malformed or unfinished body is at fault, not the server: the request is
  * a 4xx in the metrics, nothing is logged as an internal error, and /health stays ok.
  */
+import { consola, type ConsolaReporter } from 'consola'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFixture } from '../helpers/fixtures.ts'
 import { head, rawExchange } from '../helpers/raw-http.ts'
@@ -13,12 +14,19 @@ const infer = '/v2/models/pneumonia-efficientnet_b0/infer'
 describe('client-side body failures (real socket)', () => {
   let s: Awaited<ReturnType<typeof start>>
   let port: number
+  // What the server logs at error level meanwhile: a client's failure must not be one.
+  const errors: string[] = []
+  const reporter: ConsolaReporter = { log: (l) => void (l.level <= 0 && errors.push(`${l.tag}: ${l.args.join(' ')}`)) }
   beforeAll(async () => {
     s = await start()
+    consola.addReporter(reporter)
     await s.loaded
     port = Number(new URL(s.url).port)
   })
-  afterAll(() => s?.close())
+  afterAll(() => {
+    consola.removeReporter(reporter)
+    return s?.close()
+  })
 
   const metrics = async () => parsePrometheus(await (await fetch(`${s.url}/metrics`)).text())
   const count = (m: Map<string, number>, re: RegExp) => [...m].filter(([k]) => re.test(k)).reduce((a, [, v]) => a + v, 0)
@@ -64,5 +72,6 @@ describe('client-side body failures (real socket)', () => {
     expect(count(m, /^xray_http_requests_total\{.*status="5\d\d"/)).toBe(0)
     expect(count(m, /^xray_http_requests_total\{.*status="4\d\d"/)).toBeGreaterThanOrEqual(4)
     expect(count(m, /^xray_prediction_errors_total\{code="INFERENCE_FAILED"\}/)).toBe(0)
+    expect(errors).toEqual([])
   })
 })
