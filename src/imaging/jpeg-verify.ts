@@ -13,10 +13,13 @@ import { BitReader, HuffmanTable } from './jpeg-huffman.ts'
 interface Component { id: number; h: number; v: number; tq: number }
 interface Frame { precision: number; width: number; height: number; comps: Component[]; hmax: number; vmax: number }
 
+/** MCUs walked between two turns of the event loop (a power of two). */
+const YIELD_EVERY = 1024
+
 const u16 = (b: Uint8Array, i: number) => (b[i]! << 8) | b[i + 1]!
 
-/** Throws ImageFault when the file is cut short or its data contradicts its header; returns whether it was walked. */
-export function verifyJpeg(b: Uint8Array): boolean {
+/** Rejects with ImageFault when the file is cut short or its data contradicts its header; resolves to whether it was walked. */
+export async function verifyJpeg(b: Uint8Array): Promise<boolean> {
   const quant: (Uint16Array | undefined)[] = []
   const dc: (HuffmanTable | undefined)[] = []
   const ac: (HuffmanTable | undefined)[] = []
@@ -50,7 +53,7 @@ export function verifyJpeg(b: Uint8Array): boolean {
       if ((m !== 0xc0 && m !== 0xc1) || frame.height === 0) return false
     } else if (m === 0xda) {
       if (!frame) throw new ImageFault(false, 'a scan comes before the frame header')
-      i = walkScan(b, end, seg, frame, quant, dc, ac, restart)
+      i = await walkScan(b, end, seg, frame, quant, dc, ac, restart)
       walked = true
       continue
     }
@@ -96,7 +99,7 @@ function readFrame(seg: Uint8Array): Frame {
 }
 
 /** Walks one scan's entropy-coded data from `start`; returns where the next marker begins. */
-function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant: (Uint16Array | undefined)[], dc: (HuffmanTable | undefined)[], ac: (HuffmanTable | undefined)[], restart: number): number {
+async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant: (Uint16Array | undefined)[], dc: (HuffmanTable | undefined)[], ac: (HuffmanTable | undefined)[], restart: number): Promise<number> {
   const ns = seg[0] ?? 0
   if (ns < 1 || ns > 4 || seg.length < 1 + 2 * ns + 3) throw new ImageFault(false, 'the scan header is malformed')
   // |DCT coefficient| of 8-bit samples is at most 1024 (12-bit: 16384), DC and AC alike; a
@@ -117,6 +120,8 @@ function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant
   const mcus = single ? cw(comps[0]!.c) * ch(comps[0]!.c) : Math.ceil(f.width / (8 * f.hmax)) * Math.ceil(f.height / (8 * f.vmax))
   const r = new BitReader(b, start)
   for (let m = 0; m < mcus; m++) {
+    // The walk runs on the main thread: let other requests (health checks) in every ~1 ms of it.
+    if ((m & (YIELD_EVERY - 1)) === YIELD_EVERY - 1) await new Promise(setImmediate)
     if (restart && m > 0 && m % restart === 0) {
       r.restart(((m / restart - 1) & 7) + 0xd0)
       for (const s of comps) s.pred = 0

@@ -43,7 +43,7 @@ const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): 
 async function checkIntegrity(input: Uint8Array, format: 'png' | 'jpeg'): Promise<void> {
   try {
     if (format === 'png') await verifyPng(input)
-    else verifyJpeg(input)
+    else await verifyJpeg(input)
   } catch (e) {
     if (!(e instanceof ImageFault)) throw e
     const f = format.toUpperCase()
