@@ -84,9 +84,9 @@ export class BitReader {
   }
 
   /** After the last block: only padding may remain before the next marker. Returns the marker's offset. */
-  finish(blocks: number): number {
+  finish(blocks: string): number {
     const extra = this.leftover()
-    if (extra > 0) throw new ImageFault(false, `${extra} bytes of image data are left after the last of the ${blocks} blocks the header claims`)
+    if (extra > 0) throw new ImageFault(false, `${extra} bytes of image data are left after the last of the ${blocks} blocks the header's size needs`)
     return this.pos
   }
 }
