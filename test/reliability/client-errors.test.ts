@@ -58,8 +58,9 @@ describe('client-side body failures (real socket)', () => {
   })
 
   it('a refusal sent before the body has arrived says Connection: close, so a keep-alive client does not reuse the socket', async () => {
-    const answer = await rawExchange(port, [head('POST', '/v2/models/no-such-model/infer', { 'Content-Type': 'application/json', 'Content-Length': 300_000 }), '{"inputs":['], { timeoutMs: 5_000 })
-    expect(answer.status).toBe(404)
+    // A body declared larger than limits.max_body_bytes (32 MiB) is refused before it is read.
+    const answer = await rawExchange(port, [head('POST', '/v1/predict', { 'Content-Type': 'image/jpeg', 'Content-Length': 64 << 20 }), jpeg.subarray(0, 1000)], { timeoutMs: 5_000 })
+    expect(answer.status).toBe(413)
     expect(answer.text).toMatch(/\r\nconnection: close\r\n/i)
     expect(answer.end).not.toBe('timeout')
     // A complete request keeps its connection open for the next one.
