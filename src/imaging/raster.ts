@@ -11,6 +11,9 @@ import { pngChunkState } from './png-chunks.ts'
 import { checkDimensions, type DecodeLimits } from './limits.ts'
 import type { GrayImage } from './image.ts'
 import { loadSharp } from '../runtime/native.ts'
+import { ImageFault } from './fault.ts'
+import { verifyJpeg } from './jpeg-verify.ts'
+import { verifyPng } from './png-verify.ts'
 
 /**
  * What the caller will do with the pixels, so a decoder may deliver fewer. Decoders that cannot
@@ -36,10 +39,25 @@ const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): 
     : new XrayError('CORRUPT_IMAGE', `${format.toUpperCase()} data cannot be decoded: ${msg.trim()}`, { cause })
 }
 
+/** The file must hold exactly the pixels its header claims: pixels that were not in it are never classified. */
+async function checkIntegrity(input: Uint8Array, format: 'png' | 'jpeg'): Promise<void> {
+  try {
+    if (format === 'png') await verifyPng(input)
+    else await verifyJpeg(input)
+  } catch (e) {
+    if (!(e instanceof ImageFault)) throw e
+    const f = format.toUpperCase()
+    throw e.truncated
+      ? new XrayError('TRUNCATED_IMAGE', `${f} data ends early: ${e.message}`, { cause: e })
+      : new XrayError('CORRUPT_IMAGE', `${f} data is corrupt or contradicts its header: ${e.message}`, { cause: e })
+  }
+}
+
 /** Decodes a PNG or JPEG already sniffed as `format`; failures are XrayErrors (4xx). */
 export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', limits: DecodeLimits, hint: DecodeHint): Promise<GrayImage> {
   const sharp = await loadSharp() // loaded on first use: the CLI's --help never loads libvips
-  const opts = { failOn: 'truncated' as const, limitInputPixels: false as const, sequentialRead: true }
+  // 'warning': libjpeg's "Corrupt JPEG data" warnings (it would fill in and go on) refuse the file too.
+  const opts = { failOn: 'warning' as const, limitInputPixels: false as const, sequentialRead: true }
   let meta: Metadata
   try {
     meta = await sharp(input, opts).metadata()
@@ -48,6 +66,7 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   }
   const { width = 0, height = 0 } = meta
   checkDimensions(width, height, limits)
+  await checkIntegrity(input, format)
 
   // Keep gray as gray and 16 bits as 16 bits: libvips would otherwise convert to 8-bit sRGB.
   const sixteen = meta.depth === 'ushort'

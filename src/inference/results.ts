@@ -31,3 +31,7 @@ export function classify(out: EngineOutput, i: number, m: ModelManifest, thresho
     cam: out.cam.slice(i * camSize, (i + 1) * camSize),
   }
 }
+
+/** Whether every number of a classification is finite: a 200 never carries NaN or Infinity. */
+export const isFiniteClassification = (c: Classification): boolean =>
+  Number.isFinite(c.score) && Object.values(c.probabilities).every(Number.isFinite) && c.cam.every(Number.isFinite)

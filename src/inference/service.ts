@@ -15,7 +15,7 @@ import { Batcher, type BatchOptions } from './batcher.ts'
 import { LruCache } from './cache.ts'
 import { startEngine, type EngineOptions } from './engine.ts'
 import { checkHeatmapRequest, renderHeatmap } from '../heatmap/render.ts'
-import { classify, type Classification } from './results.ts'
+import { classify, isFiniteClassification, type Classification } from './results.ts'
 import { concatTensors, type Engine } from './types.ts'
 import { countError, isInternal } from './errors.ts'
 import type { Prediction, PredictionEvent, PredictionListener, PredictOptions, WarmupResult } from './prediction.ts'
@@ -332,6 +332,7 @@ export class PredictionService {
   ): Promise<Prediction> {
     const r = await this.batcher.submit(item, t0)
     this.metrics.queueDuration.observe(r.queueMs / 1000)
+    if (!isFiniteClassification(r.result)) throw nonFinite(input.kind)
     const cached: Cached = { ...r.result, ...about }
     this.cache.set(key, cached)
     this.metrics.cacheEntries.set(this.cache.size)
@@ -435,3 +436,12 @@ function describeImage(image: GrayImage, size: { width: number; height: number }
 }
 
 const itemId = (opts: PredictOptions, i: number, n: number) => (opts.id && n > 1 ? `${opts.id}-${i}` : opts.id)
+
+/**
+ * The model gave NaN or Infinity. For a client's preprocessed tensor, its values are out of any
+ * range the model can take (a 400); for a decoded image it is the server's failure.
+ */
+const nonFinite = (kind: 'image' | 'tensor') =>
+  kind === 'tensor'
+    ? new XrayError('BAD_REQUEST', 'the model output for this FP32 input is not finite: its values are far outside the preprocessed range (about -2.2 to 2.7)')
+    : new XrayError('INFERENCE_FAILED', 'the model output for this image is not finite (NaN or Infinity)')

@@ -4,9 +4,11 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { XrayError } from '../errors/index.ts'
+import { clientFault } from './client-fault.ts'
 import type { AppEnv, ServerContext } from './context.ts'
 import { observe } from './middleware/observe.ts'
 import { admitBody } from './middleware/admit-body.ts'
+import { closeUnreadBody } from './middleware/unread-body.ts'
 import { feedbackRoutes } from './routes/feedback.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -36,6 +38,7 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
     }
   })
   app.use(observe({ metrics: ctx.metrics, log: opts.accessLog }))
+  app.use(closeUnreadBody())
   // The prediction bodies: read with their limits and their share of the memory budget.
   for (const path of ['/v1/predict', '/v1/predict/batch', '/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']) app.use(path, admitBody(ctx))
   const limit = ctx.config.limits.maxBodyBytes
@@ -62,7 +65,7 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
         ? err
         : err instanceof HTTPException
           ? new XrayError(err.status === 413 ? 'INPUT_TOO_LARGE' : 'BAD_REQUEST', err.message)
-          : new XrayError('INFERENCE_FAILED', `internal error: ${err.message}`, { cause: err })
+          : (clientFault(err) ?? new XrayError('INFERENCE_FAILED', `internal error: ${err.message}`, { cause: err }))
     if (ctx.recordError(e)) log.error(`${c.req.method} ${c.req.path}: ${e.message}`, err)
     if (e.code === 'OVERLOADED' || e.code === 'MODEL_NOT_READY') c.header('Retry-After', '1')
     return c.json({ ...e.toJSON(), request_id: c.get('requestId') }, e.status as 400)

@@ -57,8 +57,9 @@ export function parseInferRequest(body: unknown, input: { shape: [string, number
     const data = new Float32Array(size)
     for (let i = 0; i < size; i++) {
       const v = flat[i]
-      if (typeof v !== 'number') throw bad(`inputs[0].data[${i}] is not a number`)
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`inputs[0].data[${i}] is not a finite number (${typeof v === 'number' ? v : typeof v})`)
       data[i] = v
+      if (!Number.isFinite(data[i])) throw bad(`inputs[0].data[${i}] = ${v} is not a finite number in FP32 (beyond ±3.4e38)`)
     }
     return { ...base, kind: 'tensor', n, data }
   }
