@@ -2,6 +2,7 @@
 import { accuracyOf, type Accuracy } from '../audit/feedback.ts'
 import { positiveLabelOf } from '../audit/store.ts'
 import type { Db } from '../state/sqlite.ts'
+import { eventsBetween, type Event } from '../state/events.ts'
 import { iso, percentile, type ReportWindow } from './window.ts'
 
 export interface AuditSummary {
@@ -70,26 +71,13 @@ export function feedbackInWindow(db: Db, w: ReportWindow): FeedbackFigures[] {
   })
 }
 
-export interface EventRow {
-  id: number
-  at: string
-  actor: string
-  action: string
-  subject: string
-  reason: string | null
-  details: Record<string, unknown> | null
-}
+export type EventRow = Event
 
 /** Actions that change what serves: deployments, switches, rollbacks, model and gateway changes. */
 export const isDeployment = (action: string) => /^(env|traffic|model|release|k8s|gateway)\./.test(action)
 
 /** The events (registry, releases, tokens, admin actions) of the window, oldest first. */
-export function eventsInWindow(db: Db, w: ReportWindow): EventRow[] {
-  return db
-    .prepare(`SELECT * FROM events WHERE ${between} ORDER BY id`)
-    .all<Omit<EventRow, 'details'> & { details: string | null }>(iso(w.from), iso(w.to))
-    .map((e) => ({ ...e, details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : null }))
-}
+export const eventsInWindow = (db: Db, w: ReportWindow): EventRow[] => eventsBetween(db, iso(w.from), iso(w.to))
 
 /** Predictions per interval of `stepMs` (for an incident's timeline): count, mean and max latency. */
 export function predictionsPerInterval(db: Db, w: ReportWindow, stepMs: number): { start: string; predictions: number; meanLatencyMs: number; maxLatencyMs: number }[] {

@@ -31,10 +31,17 @@ interface Row {
   details: string | null
 }
 
+const toEvent = (r: Row): Event => ({ ...r, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : undefined })
+
 /** Events, newest first; `prefix` keeps actions starting with it (`model.`). */
 export function listEvents(db: Db, opts: { prefix?: string; limit?: number } = {}): Event[] {
   const rows = db
     .prepare(`SELECT * FROM events ${opts.prefix ? "WHERE action LIKE ? ESCAPE '\\'" : ''} ORDER BY id DESC LIMIT ?`)
     .all<Row>(...(opts.prefix ? [`${opts.prefix.replace(/[\\%_]/g, '\\$&')}%`] : []), opts.limit ?? -1)
-  return rows.map((r) => ({ ...r, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : undefined }))
+  return rows.map(toEvent)
+}
+
+/** Events from `from` to `to` (ISO times, both included), oldest first. */
+export function eventsBetween(db: Db, from: string, to: string): Event[] {
+  return db.prepare('SELECT * FROM events WHERE at >= ? AND at <= ? ORDER BY id').all<Row>(from, to).map(toEvent)
 }
