@@ -66,23 +66,25 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   }
   const { width = 0, height = 0 } = meta
   checkDimensions(width, height, limits)
-  await checkIntegrity(input, format)
 
   // Keep gray as gray and 16 bits as 16 bits: libvips would otherwise convert to 8-bit sRGB.
   const sixteen = meta.depth === 'ushort'
   const gray = (meta.channels ?? 3) <= 2
   const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb'
-  let raw: { data: Buffer; info: OutputInfo }
-  try {
-    let pipeline = sharp(input, opts)
-    const side = hint.minSide
-    if (format === 'jpeg' && side && Math.min(width, height) > side)
-      // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
-      pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
-    raw = await pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
-  } catch (cause) {
-    throw decodeFailure(format, cause, input)
-  }
+  let pipeline = sharp(input, opts)
+  const side = hint.minSide
+  if (format === 'jpeg' && side && Math.min(width, height) > side)
+    // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
+    pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
+  // libvips decodes on libuv's pool while the integrity check walks the file on this thread; the
+  // check's verdict comes first, and the pixels of a file it refuses are dropped unused.
+  const [checked, decoded] = await Promise.allSettled([
+    checkIntegrity(input, format),
+    pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }),
+  ])
+  if (checked.status === 'rejected') throw checked.reason
+  if (decoded.status === 'rejected') throw decodeFailure(format, decoded.reason, input)
+  const raw: { data: Buffer; info: OutputInfo } = decoded.value
   const { info, data } = raw
   const samples = sixteen
     ? to8bit(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2))
