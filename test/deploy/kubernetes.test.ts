@@ -74,9 +74,9 @@ describe('k8s/ manifests', () => {
     const c = pod.containers[0]
     expect(c.resources.requests['nvidia.com/gpu']).toBe('1')
     expect(c.resources.limits['nvidia.com/gpu']).toBe('1')
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'health' })
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'health' })
-    expect(c.startupProbe.httpGet.path).toBe('/health/live')
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 'health' })
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/v2/health/live', port: 'health' })
+    expect(c.startupProbe.httpGet.path).toBe('/v2/health/live')
     expect(c.env).toContainEqual({ name: 'XRAYOPS_HEALTH_PORT', value: '9000' })
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300)
     const env = Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value]))

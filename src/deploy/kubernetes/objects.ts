@@ -62,9 +62,9 @@ export function modelDeployment(o: K8sOptions, instance: string, extra: { labels
                 requests: { cpu: '2', memory: '4Gi', 'nvidia.com/gpu': String(o.gpus) },
                 limits: { memory: '8Gi', 'nvidia.com/gpu': String(o.gpus) },
               },
-              startupProbe: { httpGet: { path: '/health/live', ...health }, periodSeconds: 2, failureThreshold: Math.ceil(o.startupSeconds / 2), timeoutSeconds: 2 },
-              readinessProbe: { httpGet: { path: '/health/ready', ...health }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 },
-              livenessProbe: { httpGet: { path: '/health/live', ...health }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+              startupProbe: { httpGet: { path: '/v2/health/live', ...health }, periodSeconds: 2, failureThreshold: Math.ceil(o.startupSeconds / 2), timeoutSeconds: 2 },
+              readinessProbe: { httpGet: { path: '/v2/health/ready', ...health }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 },
+              livenessProbe: { httpGet: { path: '/v2/health/live', ...health }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               // Endpoints drop the pod while it sleeps; then SIGTERM starts the server's own drain.
               lifecycle: { preStop: { exec: { command: ['/bin/sleep', String(o.preStopSeconds)] } } },
               securityContext: containerSecurity,
