@@ -1,7 +1,7 @@
 /** An incident's figures from Prometheus: requests, 5xx and 401/403 per interval; scrape failures and alerts on the timeline. */
 import { M } from '../metrics/names.ts'
 import { alertStepS, firingPeriods, type AlertPeriod } from './alerts.ts'
-import type { IntervalRow, TimelineEntry } from './incident.ts'
+import type { IntervalRow, TimelineEntry } from './timeline.ts'
 import { counted } from './metrics.ts'
 import type { Prometheus } from './prometheus.ts'
 import type { ReportWindow } from './window.ts'

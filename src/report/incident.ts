@@ -10,26 +10,11 @@ import { alertmanagerAlerts, type AlertPeriod, type ManagerAlert } from './alert
 import { fromPrometheus } from './incident-prometheus.ts'
 import type { Prometheus } from './prometheus.ts'
 import type { Missing, ReportWindow } from './window.ts'
+import type { IntervalRow, TimelineEntry } from './timeline.ts'
+
+export type { IntervalRow, TimelineEntry } from './timeline.ts'
 
 export type IncidentType = 'security' | 'outage'
-
-export interface TimelineEntry {
-  at: string
-  source: 'events' | 'audit' | 'prometheus' | 'alertmanager'
-  what: string
-}
-
-export interface IntervalRow {
-  start: string
-  /** Recorded predictions (audit). */
-  predictions?: number
-  meanLatencyMs?: number
-  maxLatencyMs?: number
-  /** Model-server requests, 5xx answers and 401/403 answers (model servers and gateway), from Prometheus. */
-  requests?: number
-  errors5xx?: number
-  denied?: number
-}
 
 export interface Incident {
   type: IncidentType
