@@ -7,10 +7,9 @@
 import { expect, it } from 'vitest'
 import { monitoringDown, monitoringUp } from '../../src/monitoring/index.ts'
 import { readFixture, tempDir } from '../helpers/fixtures.ts'
-import { freePort } from '../helpers/process.ts'
 import { describeWith } from '../helpers/require.ts'
 import { parsePrometheus, start } from '../helpers/server.ts'
-import { alertmanager, prometheus } from '../monitoring/helpers.ts'
+import { alertmanager, prometheus, monitorModelServer } from '../monitoring/helpers.ts'
 import { until } from './helpers.ts'
 
 const fixtures = ['NORMAL/IM-0005-0001.jpeg', 'NORMAL/IM-0069-0001.jpeg', 'NORMAL/NORMAL2-IM-0051-0001.jpeg', 'NORMAL/NORMAL2-IM-0199-0001.jpeg', 'PNEUMONIA/person100_bacteria_478.jpeg', 'PNEUMONIA/person113_bacteria_543.jpeg', 'PNEUMONIA/person127_bacteria_603.jpeg', 'PNEUMONIA/person140_bacteria_667.jpeg'].map((f) => readFixture(`xray-224/${f}`))
@@ -40,17 +39,7 @@ describeWith(both, 'feedback accuracy below 80% fires ModelAccuracyLow', () => {
       expect((await metrics()).get('xray_feedback_accuracy')).toBe(1)
 
       const target = new URL(server.url).host
-      up = await monitoringUp({
-        stateDir,
-        mode: 'process',
-        prometheusPort: await freePort(),
-        alertmanagerPort: await freePort(),
-        modelServers: [{ address: target, colour: 'blue' }],
-        gateways: [],
-        scrapeInterval: '1s',
-        evaluationInterval: '1s',
-        alertFor: '1s',
-      })
+      up = await monitorModelServer(stateDir, server.url)
       const query = async (q: string) => {
         const body = (await (await fetch(`${up!.prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
         return body.data.result

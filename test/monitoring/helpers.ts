@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { monitoringUp } from '../../src/monitoring/index.ts'
+import { freePort } from '../helpers/process.ts'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,3 +60,21 @@ export function running(pid: number): boolean {
     return false
   }
 }
+
+/**
+ * Real Prometheus and Alertmanager (processes, free loopback ports) scraping one model server at
+ * `serverUrl`. Test timings: the rules' expressions are the shipped ones, only `for:` is shorter.
+ */
+export const monitorModelServer = async (stateDir: string, serverUrl: string, webhookUrl?: string) =>
+  monitoringUp({
+    stateDir,
+    mode: 'process',
+    prometheusPort: await freePort(),
+    alertmanagerPort: await freePort(),
+    modelServers: [{ address: new URL(serverUrl).host, colour: 'blue' }],
+    gateways: [],
+    ...(webhookUrl ? { webhookUrl } : {}),
+    scrapeInterval: '1s',
+    evaluationInterval: '1s',
+    alertFor: '1s',
+  })

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import { expect, it } from 'vitest'
-import { monitoringDown, monitoringStatus, monitoringUp } from '../../src/monitoring/index.ts'
+import { monitoringDown, monitoringStatus } from '../../src/monitoring/index.ts'
 import { goldenRows, readFixture, tempDir } from '../helpers/fixtures.ts'
 import { freePort } from '../helpers/process.ts'
 import { describeWith } from '../helpers/require.ts'
 import { postImage, start } from '../helpers/server.ts'
-import { alertmanager, dashboardQueries, prometheus, running, shippedAlerts } from './helpers.ts'
+import { alertmanager, dashboardQueries, prometheus, running, shippedAlerts, monitorModelServer } from './helpers.ts'
 
 interface Notification {
   receiver: string
@@ -55,19 +55,7 @@ describeWith(both, 'monitoring up: real Prometheus and Alertmanager with the shi
     try {
       await server.loaded
       const target = new URL(server.url).host
-      const up = await monitoringUp({
-        stateDir,
-        mode: 'process',
-        prometheusPort: await freePort(),
-        alertmanagerPort: await freePort(),
-        modelServers: [{ address: target, colour: 'blue' }],
-        gateways: [],
-        webhookUrl: hook.url,
-        // Test timings: the rules' expressions are the shipped ones, only `for:` is shorter.
-        scrapeInterval: '1s',
-        evaluationInterval: '1s',
-        alertFor: '1s',
-      })
+      const up = await monitorModelServer(stateDir, server.url, hook.url)
       pids = [up.prometheus.pid!, up.alertmanager.pid!]
       const query = async (q: string) => {
         const body = (await (await fetch(`${up.prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {

@@ -8,15 +8,14 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { expect, it } from 'vitest'
-import { monitoringDown, monitoringUp } from '../../src/monitoring/index.ts'
+import { monitoringDown } from '../../src/monitoring/index.ts'
 import { until } from '../audit/helpers.ts'
 import { xrayops } from '../helpers/cli.ts'
 import { goldenRows, readFixture, tempDir } from '../helpers/fixtures.ts'
-import { freePort } from '../helpers/process.ts'
 import { describeWith, tool } from '../helpers/require.ts'
 import { json, postImage, start } from '../helpers/server.ts'
 import { sqlValue } from '../helpers/sqlite.ts'
-import { alertmanager, prometheus, running } from '../monitoring/helpers.ts'
+import { alertmanager, prometheus, running, monitorModelServer } from '../monitoring/helpers.ts'
 import { receiver } from './helpers.ts'
 
 const poppler = tool('pdftoppm', 'apt-get install poppler-utils', ['-v'])
@@ -35,18 +34,7 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
     try {
       await server.loaded
       const target = new URL(server.url).host
-      const up = await monitoringUp({
-        stateDir,
-        mode: 'process',
-        prometheusPort: await freePort(),
-        alertmanagerPort: await freePort(),
-        modelServers: [{ address: target, colour: 'blue' }],
-        gateways: [],
-        webhookUrl: hook.url,
-        scrapeInterval: '1s',
-        evaluationInterval: '1s',
-        alertFor: '1s',
-      })
+      const up = await monitorModelServer(stateDir, server.url, hook.url)
       pids = [up.prometheus.pid!, up.alertmanager.pid!]
       const query = async (q: string) => ((await (await fetch(`${up.prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string]; values?: [number, string][] }[] } }).data.result
       const scraped = (n: number) => until(`${n} predictions scraped`, async () => Number((await query('sum(xray_predictions_total{job="model-server"})'))[0]?.value[1] ?? 0) === n || undefined, 30_000)
