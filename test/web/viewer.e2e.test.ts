@@ -6,7 +6,7 @@
 import fs, { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Page } from 'playwright-core'
+import type { FileChooser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { artifactsDir, chromiumComponent, launchChromium } from '../helpers/browser.ts'
@@ -151,10 +151,18 @@ describeWith(chromiumComponent(), 'the /ui viewer in headless Chromium', () => {
         const style = getComputedStyle(el)
         return { id: (el.id || `${el.tagName.toLowerCase()}[${el.value ?? ''}]`) as string, outline: `${style.outlineStyle} ${style.outlineWidth}` }
       })
+    // Listen for the file chooser before any key is pressed: Playwright turns Chromium's chooser
+    // interception on when the first listener is added, and a key pressed before that lands
+    // opens no event (microsoft/playwright#28023 describes the same race for clicks).
+    let chooser: FileChooser | undefined
+    page.on('filechooser', (c) => {
+      chooser = c
+    })
     await page.keyboard.press('Tab')
     expect(await focused()).toEqual({ id: 'file', outline: 'solid 3px' })
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')])
-    await chooser.setFiles(XRAY)
+    await page.keyboard.press('Space')
+    await expect.poll(() => chooser !== undefined, { timeout: 30_000 }).toBe(true)
+    await chooser!.setFiles(XRAY)
     expect(await resultText(page)).toMatch(/^PNEUMONIA: /)
     const order: string[] = []
     for (const step of ['opacity', 'input[NORMAL]', 'reviewer', 'button[]']) {
