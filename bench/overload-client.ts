@@ -2,17 +2,43 @@
 import http from 'node:http'
 import { readFileSync } from 'node:fs'
 
-export type Outcome = { kind: '200' | '503' | 'other' | 'reset'; status: number; ms: number; code?: string }
+export type Outcome = {
+  kind: '200' | '503' | 'other' | 'reset'
+  status: number
+  ms: number
+  code?: string
+  /** Sent on a kept-alive connection; the whole body written when it ended (ms after the start), or never. */
+  reused?: boolean
+  writtenMs?: number
+  /** When it was sent, ms after the load began (open loop only). */
+  atMs?: number
+  /** A 200's own timings (ms), as the server gave them. */
+  timings?: Record<string, number>
+}
 
 /** POSTs one image to `url` over `agent`; never throws (a reset is an outcome). */
 export function post(url: string, body: Uint8Array, agent: http.Agent, timeoutMs = 30_000): Promise<Outcome> {
   const t0 = performance.now()
   return new Promise((resolve) => {
-    const done = (kind: Outcome['kind'], status = 0, code?: string) => resolve({ kind, status, ms: performance.now() - t0, ...(code ? { code } : {}) })
+    let writtenMs: number | undefined
+    let timings: Record<string, number> | undefined
+    const done = (kind: Outcome['kind'], status = 0, code?: string) =>
+      resolve({ kind, status, ms: performance.now() - t0, ...(code ? { code } : {}), reused: req.reusedSocket, ...(writtenMs === undefined ? {} : { writtenMs }), ...(timings ? { timings } : {}) })
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/octet-stream', 'content-length': body.length }, timeout: timeoutMs }, (res) => {
-      res.resume()
-      res.on('end', () => done(res.statusCode === 200 ? '200' : res.statusCode === 503 ? '503' : 'other', res.statusCode))
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => res.statusCode === 200 && chunks.push(c))
+      res.on('end', () => {
+        if (chunks.length) {
+          try {
+            timings = JSON.parse(Buffer.concat(chunks).toString()).timings
+          } catch {}
+        }
+        done(res.statusCode === 200 ? '200' : res.statusCode === 503 ? '503' : 'other', res.statusCode)
+      })
       res.on('error', (e: NodeJS.ErrnoException) => done('reset', res.statusCode, e.code ?? e.message))
+    })
+    req.on('finish', () => {
+      writtenMs = performance.now() - t0
     })
     req.on('timeout', () => req.destroy(new Error('client timeout')))
     req.on('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ECONNREFUSED' ? 'reset' : 'other', 0, e.code ?? e.message))
@@ -52,8 +78,9 @@ export function openLoop(url: string, images: Uint8Array[], rate: number, second
         notSent++
         continue
       }
+      const atMs = performance.now() - t0
       const p: Promise<void> = post(url, images[i % images.length]!, agent).then((o) => {
-        outcomes.push(o)
+        outcomes.push({ ...o, atMs })
         pending.delete(p)
       })
       pending.add(p)
@@ -80,6 +107,17 @@ export function every(everyMs: number, fn: () => Promise<void> | void) {
   return async () => {
     on = false
     await loop
+  }
+}
+
+/** The kernel's count of connections dropped because an accept queue was full (Linux, host-wide), or null. */
+export function listenOverflows(): number | null {
+  try {
+    const [names, values] = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'))
+    const i = names!.split(' ').indexOf('ListenOverflows')
+    return i > 0 ? Number(values!.split(' ')[i]) : null
+  } catch {
+    return null
   }
 }
 

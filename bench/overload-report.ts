@@ -16,6 +16,8 @@ export interface OverloadReport {
   otherStatuses: string[]
   resetCodes: string[]
   resets: number
+  /** The kernel's accept-queue overflows during the run (all listeners of the host), or null off Linux. */
+  listenOverflows: number | null
   admittedP50Ms: number
   admittedP99Ms: number
   probes: number
@@ -47,6 +49,7 @@ export function printOverload(r: OverloadReport): void {
     ['503 OVERLOADED', String(r.overloaded), ''],
     ['other statuses', `${r.other}${r.otherStatuses.length ? ` (${r.otherStatuses.join(', ')})` : ''}`, yes(r.other === 0)],
     ['connection resets', `${r.resets}${r.resetCodes.length ? ` (${r.resetCodes.join(', ')})` : ''}`, yes(r.resets === 0)],
+    ['accept-queue overflows (host-wide, during the run)', r.listenOverflows === null ? 'not known' : String(r.listenOverflows), r.listenOverflows === null ? '' : yes(r.listenOverflows === 0)],
     ['admitted (200) latency p50 / p99', `${ms(r.admittedP50Ms)} / ${ms(r.admittedP99Ms)}`, ''],
     ['health listener probes (every 100 ms, new connection)', `${r.probes}, ${r.probeFailures} not 200`, yes(r.probeFailures === 0)],
     ['probe latency p99 / max', `${ms(r.probeP99Ms)} / ${ms(r.probeMaxMs)}`, yes(r.probesOver1s === 0)],

@@ -8,13 +8,15 @@
  *
  *   npm run bench:overload -- [--duration 60] [--factor 10] [--capacity-seconds 15] [--settle 15]
  *                             [--memory-budget 512MiB] [--env NAME=value]... [--flag=--name=value]... [--json]
+ *                             [--outcomes FILE] (every request's outcome, a JSON line each)
  */
+import { writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { freePort } from '../test/helpers/process.ts'
 import { loadImages, startXrayops } from './http-servers.ts'
-import { every, get, type Outcome, openLoop, post, quantile, rssMiB } from './overload-client.ts'
+import { every, get, listenOverflows, type Outcome, openLoop, post, quantile, rssMiB } from './overload-client.ts'
 import { printOverload } from './overload-report.ts'
 
 const { values: args } = parseArgs({
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     flag: { type: 'string', multiple: true, default: [] },
     images: { type: 'string' },
     json: { type: 'boolean', default: false },
+    outcomes: { type: 'string' },
   },
 })
 const seconds = Number(args.duration)
@@ -76,6 +79,7 @@ try {
   const rss: number[] = []
   const stopProbe = every(100, async () => void probes.push(await get(healthUrl, probeAgent, 10_000)))
   const stopRss = every(100, () => void rss.push(rssMiB(server.pid)))
+  const overflowsBefore = listenOverflows()
   const load = openLoop(predict, images, rate, seconds, Number(args['max-outstanding']))
   await load.sending
   // Recovery: from the moment the overload stops, one request at a time until one is answered 200.
@@ -89,6 +93,7 @@ try {
   }
   const recoveryS = (performance.now() - stoppedAt) / 1000
   const { outcomes, notSent, sendSeconds } = await load.settled
+  const overflowsAfter = listenOverflows()
   await stopProbe()
   await stopRss()
   await sleep(Number(args.settle) * 1000)
@@ -115,6 +120,7 @@ try {
     otherStatuses: tally(outcomes.filter((o) => o.kind === 'other').map((o) => o.code ?? String(o.status))),
     resetCodes: tally(outcomes.filter((o) => o.kind === 'reset').map((o) => o.code ?? '?')),
     resets: count('reset'),
+    listenOverflows: overflowsBefore === null || overflowsAfter === null ? null : overflowsAfter - overflowsBefore,
     admittedP50Ms: quantile(admitted, 0.5),
     admittedP99Ms: quantile(admitted, 0.99),
     probes: probes.length,
@@ -133,6 +139,7 @@ try {
     recoveredBy: recovered ? 'a 200' : 'no 200 within 60 s',
     env: args.env!,
   }
+  if (args.outcomes) writeFileSync(args.outcomes, `${outcomes.map((o) => JSON.stringify(o)).join('\n')}\n`)
   if (args.json) console.log(JSON.stringify(report, null, 2))
   else printOverload(report)
 } finally {

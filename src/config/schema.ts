@@ -49,6 +49,8 @@ export interface ServerConfig {
     cpuBatchSize: number
     /** onnxruntime's CPU memory arena (fast; holds the largest run's memory) or plain allocations (slow). */
     cpuMemoryArena: boolean
+    /** Niceness of the model's and the decoders' threads (Linux); the event loop keeps its own. */
+    computeNice: number
   }
   gpu: {
     /** DEVICE=auto also takes a software adapter (lavapipe, SwiftShader); DEVICE=gpu always does. */

@@ -57,18 +57,39 @@ export class CpuEngine implements Engine {
   static async create(model: LoadedModel, params: PreprocessParams, options: Partial<CpuEngineOptions> = {}): Promise<CpuEngine> {
     const opts = { ...defaultCpuOptions(), ...options }
     try {
-      if (opts.workers === 0) return new CpuEngine(model, params, opts, await createCpuSession(model.bytes, opts))
-      const prep = new WorkerClient({ role: 'prep', params })
-      const runners = Array.from({ length: opts.workers }, () => new WorkerClient({ role: 'model', model: model.bytes, inputName: model.manifest.input.name, params, session: { threads: opts.threads, memoryArena: opts.memoryArena } }))
+      if (opts.workers === 0) return await new CpuEngine(model, params, opts, await createCpuSession(model.bytes, opts)).reserved()
+      const prep = new WorkerClient({ role: 'prep', params, nice: opts.nice })
+      const session = { threads: opts.threads, memoryArena: opts.memoryArena, nice: opts.nice }
+      const runners = Array.from({ length: opts.workers }, () => new WorkerClient({ role: 'model', model: model.bytes, inputName: model.manifest.input.name, params, session }))
       const all = [prep, ...runners]
       await Promise.all(all.map((w) => w.start())).catch(async (e) => {
         await Promise.all(all.map((w) => w.close()))
         throw e
       })
-      return new CpuEngine(model, params, opts, undefined, prep, runners)
+      return await new CpuEngine(model, params, opts, undefined, prep, runners).reserved()
     } catch (cause) {
       throw new XrayError('MODEL_INVALID', `onnxruntime cannot load model ${model.manifest.name}: ${(cause as Error).message}`, { cause })
     }
+  }
+
+  /**
+   * With the memory arena, one run of the largest batch on each session before any request: the
+   * arena takes at start what the largest run needs, so the memory a server holds when idle is
+   * what it holds after a burst (instead of growing by the arena's increments under load).
+   */
+  private async reserved(): Promise<this> {
+    if (!this.opts.memoryArena) return this
+    const zeros = () => new Float32Array(this.maxBatch * this.size)
+    const n = this.maxBatch
+    const { outWidth: w, outHeight: h } = this.params
+    try {
+      if (this.local) await runCpuSession(this.local, this.model.manifest.input.name, zeros(), [n, 3, h, w])
+      else await Promise.all(this.runners.map((r) => r.ask({ op: 'run', parts: [zeros()], n })))
+    } catch (e) {
+      await this.close()
+      throw e
+    }
+    return this
   }
 
   /** One decoded image -> its model input [3,H,W], on the preprocessing worker. Absent without workers. */

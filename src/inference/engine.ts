@@ -15,6 +15,11 @@ export interface EngineOptions {
   device: DeviceMode
   /** The CPU engine's workers, threads and memory (threads 0: the cores divided among the workers). */
   cpu?: Partial<CpuEngineOptions>
+  /**
+   * Niceness of the compute threads (Linux): the CPU engine's workers with their onnxruntime
+   * threads, and libvips' decoders (performance.compute_nice). 0: the event loop's priority.
+   */
+  computeNice?: number
   /** Flags for Dawn's instance (gpu.dawn_flags). */
   dawnFlags?: string[]
   /** `auto` also takes a software adapter (gpu.allow_software). */
@@ -39,7 +44,7 @@ export async function startEngine(model: LoadedModel, params: PreprocessParams, 
   const cpu = () => {
     const workers = opts.cpu?.workers ?? 1
     const threads = opts.cpu?.threads || Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)))
-    return CpuEngine.create(model, params, { ...opts.cpu, workers, threads })
+    return CpuEngine.create(model, params, { ...opts.cpu, workers, threads, nice: opts.computeNice ?? 0 })
   }
   if (mode === 'cpu') return { engine: await cpu() }
   const allowSoftware = mode === 'gpu' || Boolean(opts.allowSoftware)

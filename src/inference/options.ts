@@ -9,6 +9,7 @@ export function serviceOptions(config: ServerConfig): ServiceOptions {
     architecture: config.model.architecture,
     device: config.model.device,
     cpu: { workers: p.cpuWorkers, threads: p.cpuThreads, maxBatch: p.cpuBatchSize, memoryArena: p.cpuMemoryArena },
+    computeNice: p.computeNice,
     dawnFlags: config.gpu.dawnFlags,
     allowSoftware: config.gpu.allowSoftware,
     limits: { maxBytes: config.limits.maxBodyBytes, maxPixels: config.limits.maxPixels },

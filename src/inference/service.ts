@@ -19,6 +19,7 @@ import { classify, isFiniteClassification, type Classification } from './results
 import { concatTensors, type Engine } from './types.ts'
 import { countError, isInternal } from './errors.ts'
 import type { Prediction, PredictionEvent, PredictionListener, PredictOptions, WarmupResult } from './prediction.ts'
+import { keepThreadsNice } from '../runtime/priority.ts'
 
 export type { Prediction, PredictionEvent, PredictionListener, PredictionSource, PredictOptions, WarmupResult } from './prediction.ts'
 
@@ -81,6 +82,7 @@ export class PredictionService {
   readonly decodeHint: DecodeHint
   private readonly decoding: Limiter
   private readonly listeners = new Set<PredictionListener>()
+  private readonly stopNice: () => void
   /** The last failure inside the engine (not bad input); health is degraded for a while after it. */
   lastInternalError?: { at: number; message: string }
 
@@ -101,6 +103,8 @@ export class PredictionService {
     this.admission = new Admission(opts.maxInProgress ?? Math.max(64, 8 * batching.maxBatch), opts.memoryBudget, this.deadlineMs / 2)
     this.decoding = new Limiter(opts.decodeConcurrency ?? 0)
     this.decodeHint = opts.shrinkOnLoad === false ? {} : { minSide: Math.max(params.outWidth, params.outHeight) }
+    // libvips starts its decoder threads as work needs them: they are found by name and lowered.
+    this.stopNice = keepThreadsNice('libvips worker', opts.computeNice ?? 0)
     // Runs start as soon as one of the engine's slots is free; a run holds at most the engine's own bound.
     const runBatching = { ...batching, maxBatch: Math.max(1, Math.min(batching.maxBatch, engine.maxBatch ?? Infinity)) }
     const slots = engine.slots ?? 1
@@ -258,6 +262,7 @@ export class PredictionService {
   }
 
   close(): Promise<void> {
+    this.stopNice()
     return this.engine.close()
   }
 

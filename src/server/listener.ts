@@ -11,6 +11,14 @@ export interface ConnectionLimits {
   keepAliveTimeoutMs: number
 }
 
+/**
+ * Connections the kernel completes and holds until the event loop accepts them (Node's default is
+ * 511; Linux caps it at net.core.somaxconn, 4096 on current kernels). The front accepts at once,
+ * so the queue only fills while the event loop is held up; past it the kernel drops connections
+ * and clients retry after seconds.
+ */
+export const LISTEN_BACKLOG = 4096
+
 /** How long a refused connection may go on sending before it is closed. */
 const REFUSED_LINGER_MS = 5_000
 

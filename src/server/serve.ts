@@ -10,10 +10,14 @@ import { createMetrics } from '../metrics/index.ts'
 import { createApp } from './app.ts'
 import { healthPort } from '../config/health-port.ts'
 import { startHealthListener } from './health-listener.ts'
-import { guardedServer } from './listener.ts'
+import { guardedServer, LISTEN_BACKLOG } from './listener.ts'
 import { ServerContext } from './context.ts'
 import { setupLogging } from './logging.ts'
 import { ModelHost } from './model-host.ts'
+import { collectWhenQuiet } from '../runtime/idle-gc.ts'
+
+/** Quiet time after work before one full garbage collection gives the burst's memory back. */
+const QUIET_GC_MS = 5_000
 
 const log = logger('server')
 
@@ -75,7 +79,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
   const { front, http: server } = guardedServer(app.fetch, config.server)
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject)
-    front.listen(config.server.port, config.server.host, () => resolve())
+    front.listen({ port: config.server.port, host: config.server.host, backlog: LISTEN_BACKLOG }, () => resolve())
   })
   const { port } = front.address() as AddressInfo
   const shownHost = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host
@@ -93,6 +97,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     log.info(`health listener on ${config.server.host}:${health.port}`)
     void loaded.then(() => health.refresh())
   }
+  // After a burst, once clients have been quiet for QUIET_GC_MS: the garbage of the burst is freed.
+  const stopGc = collectWhenQuiet(() => ctx.lastArrival, QUIET_GC_MS, 1_000, (ms) => log.debug(`quiet for ${QUIET_GC_MS} ms after work: full garbage collection, ${ms.toFixed(0)} ms`))
 
   const close = async (timeoutMs = 30_000) => {
     ctx.shuttingDown = true // /health turns 503 at once, so balancers stop sending
@@ -108,6 +114,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     server.closeIdleConnections()
     server.closeAllConnections()
     await stopped
+    stopGc()
     await health?.close()
     await release()
     return { drained }

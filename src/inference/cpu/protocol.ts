@@ -4,7 +4,7 @@ import type { CpuSessionOptions } from './session.ts'
 /** What a CPU worker is started with (workerData). */
 export type WorkerSetup =
   /** Resizes and normalizes decoded images into model input. */
-  | { role: 'prep'; params: PreprocessParams }
+  | { role: 'prep'; params: PreprocessParams; nice?: number }
   /** Owns one onnxruntime session and runs batches on it. */
   | { role: 'model'; model: Uint8Array; inputName: string; params: PreprocessParams; session: CpuSessionOptions }
 

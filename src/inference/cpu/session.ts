@@ -13,6 +13,11 @@ export interface CpuSessionOptions {
    * returns it.
    */
   memoryArena: boolean
+  /**
+   * Niceness of a worker's thread and the onnxruntime threads it starts (Linux; 0: the event
+   * loop's own priority). Ignored without workers: the session then runs on the main thread.
+   */
+  nice?: number
 }
 
 export interface CpuSession {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { preprocessCpu } from '../../preprocess/cpu.ts'
 import type { Hello, Pixels, Reply, Request, WorkerSetup } from './protocol.ts'
 import { createCpuSession, runCpuSession, type CpuSession } from './session.ts'
+import { niceThisThread } from '../../runtime/priority.ts'
 
 const setup = workerData as WorkerSetup
 const port = parentPort!
@@ -37,6 +38,8 @@ async function handle(req: Request): Promise<Reply> {
 /** Opens the session (model workers), says ready, then answers requests in order. */
 async function main() {
   try {
+    // Before the session starts its threads: they inherit this thread's niceness.
+    niceThisThread((setup.role === 'model' ? setup.session.nice : setup.nice) ?? 0)
     if (setup.role === 'model') {
       session = await createCpuSession(setup.model, setup.session)
       ;(setup as { model?: Uint8Array }).model = undefined // onnxruntime holds its own copy of the weights
