@@ -2,7 +2,7 @@
  * The product's JPEG walk against the baseline (bench/jpeg-verify-baseline/): the same verdict
  * (walked, not walked, truncated, corrupt) and message for every real original and for seeded
  * damage to real and re-encoded JPEGs (bit flips, cuts, inserted and deleted bytes, lying sizes,
- * damaged Huffman and quantization tables, restart markers dropped or changed).
+ * damaged Huffman tables and symbols, quantization tables, restart markers dropped or changed).
  *
  *   node --import ./bin/register.mjs bench/jpeg-verify-equivalence.ts [--count N] [--seed S]
  */
@@ -36,6 +36,8 @@ const originals = [...jpegsUnder(path.join(fixtures, 'xray-original')), ...jpegs
 const original = path.join(fixtures, 'xray-original', 'IM-0001-0001.jpeg')
 const small = path.join(fixtures, 'xray-224', 'NORMAL', 'IM-0005-0001.jpeg')
 const cjpeg = (file: string, a: string[], color = false) => new Uint8Array(execFileSync('cjpeg', a, { input: execFileSync('djpeg', [...(color ? [] : ['-grayscale']), '-pnm', file], { maxBuffer: 64 << 20 }), maxBuffer: 64 << 20 }))
+const noise = async (sigma: number) =>
+  new Uint8Array(await sharp({ create: { width: 161, height: 119, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma } } }).jpeg({ quality: 100, optimizeCoding: true }).toBuffer())
 const sources: [string, Uint8Array][] = [
   ['original', new Uint8Array(fs.readFileSync(original))],
   ['original 2', new Uint8Array(fs.readFileSync(path.join(fixtures, 'xray-original', 'person100_bacteria_475.jpeg')))],
@@ -46,6 +48,8 @@ const sources: [string, Uint8Array][] = [
   ['cjpeg colour 2x1 optimized', cjpeg(small, ['-sample', '2x1', '-optimize'], true)],
   ['cjpeg original restart 2B', cjpeg(original, ['-restart', '2B'])],
   ['sharp 4:4:4 q100 odd size', new Uint8Array(await sharp(small).resize(221, 173).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer())],
+  ['noise sigma 30, optimized tables (codes up to 16 bits)', await noise(30)],
+  ['noise sigma 90, optimized tables (codes up to 16 bits)', await noise(90)],
   ['sharp q5 odd size', new Uint8Array(await sharp(small).resize(97, 131).jpeg({ quality: 5 }).toBuffer())],
 ]
 
@@ -68,6 +72,7 @@ const mutations: [string, (b: Uint8Array) => Uint8Array][] = [
   ['delete bytes', (b) => splice(b, 2 + r.int(b.length - 2), 1 + r.int(3), [])],
   ['another size', (b) => { const s = segments(b, 0xc0)[0] ?? segments(b, 0xc1)[0]!; const h = (b[s + 5]! << 8) | b[s + 6]!; const w = (b[s + 7]! << 8) | b[s + 8]!; const d = () => [0, 1, -1, 7, -8, 8, 9, -9, 16, -16, 100][r.int(11)]!; return jpegClaiming(b, Math.max(1, w + d()), Math.max(0, h + d())) }], // prettier-ignore
   ['damage a Huffman table', (b) => { const c = Uint8Array.from(b); const ss = segments(b, 0xc4); const s = ss[r.int(ss.length)]!; const len = (b[s + 2]! << 8) | b[s + 3]!; c[s + 4 + r.int(Math.min(len - 2, 17 + r.int(len)))] += 1 + r.int(3); return c }], // prettier-ignore
+  ['rewrite a Huffman symbol', (b) => { const c = Uint8Array.from(b); const ss = segments(b, 0xc4); const s = ss[r.int(ss.length)]!; const n = b.subarray(s + 5, s + 21).reduce((a, x) => a + x, 0); c[s + 21 + r.int(n)] = [0x00, 0x10, 0x20, 0xf0, 0x0c, 0x1f, r.int(256)][r.int(7)]!; return c }], // prettier-ignore
   ['damage a quantization table', (b) => { const c = Uint8Array.from(b); const s = segments(b, 0xdb)[0]!; c[s + 5 + r.int(64)] = [0, 1, 255, r.int(256)][r.int(4)]!; return c }], // prettier-ignore
   ['change or drop a restart marker', (b) => { const at = [...b.keys()].filter((i) => b[i] === 0xff && b[i + 1]! >= 0xd0 && b[i + 1]! <= 0xd7); if (!at.length) return b.subarray(0, b.length - 2); const i = at[r.int(at.length)]!; return r.int(2) ? splice(b, i, 2, []) : splice(b, i + 1, 1, [0xd0 + r.int(8)]) }], // prettier-ignore
 ]

@@ -67,3 +67,5 @@ const ratios = images.map((_, i) => summarize(cpu.baseline[i]!).median / summari
 for (const w of ['baseline', 'product'] as const)
   console.log(`${w.padEnd(9)} CPU ${meanOfMedians(cpu[w]).toFixed(2)} ms/image, wall ${meanOfMedians(wall[w]).toFixed(2)} ms/image, ${(turns[w] / rounds / images.length).toFixed(1)} event-loop turns/image`)
 console.log(`ratio baseline/product: CPU ${(meanOfMedians(cpu.baseline) / meanOfMedians(cpu.product)).toFixed(2)}x (per-image median ${summarize(ratios).median.toFixed(2)}x, min ${summarize(ratios).min.toFixed(2)}x), wall ${(meanOfMedians(wall.baseline) / meanOfMedians(wall.product)).toFixed(2)}x`)
+const worst = images.map((_, i) => i).sort((a, b) => ratios[a]! - ratios[b]!).slice(0, 3)
+console.log(`lowest ratios: ${worst.map((i) => `${path.basename(files[i]!)} ${summarize(cpu.baseline[i]!).median.toFixed(2)} / ${summarize(cpu.product[i]!).median.toFixed(2)} ms`).join(', ')}`)

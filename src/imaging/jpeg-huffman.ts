@@ -133,7 +133,8 @@ export class HuffmanTable {
    * For AC tables: per value of the next LOOK bits that hold a coefficient's code and value and
    * then the whole code of a second coefficient or end of block, both at once: size1 | run1 << 4 |
    * size2 << 8 | run2 << 12 | (bits of the first) << 16 | (bits of both, the second's value too)
-   * << 20, size2 0 for the end of block; 0 where the bits hold no such pair.
+   * << 20, size2 0 for the end of block; an end of block alone: size1 0, its bits << 20; 0 where
+   * the bits hold none of these.
    */
   get pairs(): Int32Array {
     if (this.pairTable) return this.pairTable
@@ -141,7 +142,11 @@ export class HuffmanTable {
     for (let w = 0; w < 1 << LOOK; w++) {
       const e1 = this.lookup[w]!
       const first = e1 >>> 16
-      if (e1 === 0 || (e1 & 15) === 0 || first >= LOOK) continue
+      if (e1 === 0 || first >= LOOK || (e1 & 255) === 0xf0) continue
+      if ((e1 & 15) === 0) {
+        t[w] = (first << 16) | (first << 20) // an end of block alone (size 0 and a run other than 15 ends a block)
+        continue
+      }
       const e2 = this.lookup[(w << first) & ((1 << LOOK) - 1)]!
       if (e2 === 0 || ((e2 >> 8) & 31) > LOOK - first || (e2 & 255) === 0xf0) continue
       t[w] = (e1 & 255) | ((e2 & 255) << 8) | (first << 16) | ((first + (e2 >>> 16)) << 20)

@@ -16,7 +16,7 @@ interface Frame { precision: number; width: number; height: number; comps: Compo
 
 /** MCUs walked between two looks at the clock. */
 const YIELD_EVERY = 1024
-/** CPU time the walk may hold the main thread before it lets the event loop turn. */
+/** Milliseconds the walk may hold the main thread before it lets the event loop turn. */
 const SLICE_MS = 1
 
 const u16 = (b: Uint8Array, i: number) => (b[i]! << 8) | b[i + 1]!
@@ -143,7 +143,8 @@ async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame,
     }
     const to = Math.min(mcus, m + YIELD_EVERY, restart ? (Math.floor(m / restart) + 1) * restart : mcus)
     walkMcus(r, m, to, plan)
-    // The walk runs on the main thread: let other requests (health checks) in every ~SLICE_MS of it.
+    // The walk runs on the main thread: every YIELD_EVERY MCUs, once it has held it SLICE_MS, it
+    // lets other requests (health checks) in.
     if (to < mcus && Math.floor(to / YIELD_EVERY) !== Math.floor(m / YIELD_EVERY) && performance.now() - slice >= SLICE_MS) {
       await new Promise(setImmediate)
       slice = performance.now()

@@ -88,8 +88,13 @@ export function walkMcus(sd: ScanData, from: number, to: number, p: ScanPlan): v
         const pe = acPairs[w >>> SHIFT]!
         if (pe !== 0 && bitpos + (pe >>> 20) <= nbits) {
           // Two codes in one look-up, all their bits there: a coefficient, then a coefficient or the end of block.
+          const size1 = pe & 15
+          if (size1 === 0) {
+            bitpos += pe >>> 20 // the end of block
+            break
+          }
           k += (pe >> 4) & 15
-          if ((pe & 15) > lim[k]!) throw outOfRange(k, pe & 15, p)
+          if (size1 > lim[k]!) throw outOfRange(k, size1, p)
           if (++k === 64) {
             bitpos += (pe >> 16) & 15 // the block ends with the first: the second code is the next block's
             break
