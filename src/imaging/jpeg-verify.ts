@@ -8,13 +8,16 @@
  * arithmetic-coded files are left to libjpeg's own checks (sharp failOn 'warning').
  */
 import { ImageFault } from './fault.ts'
-import { BitReader, HuffmanTable } from './jpeg-huffman.ts'
+import { HuffmanTable, ScanData } from './jpeg-huffman.ts'
+import { walkMcus, type ScanPlan } from './jpeg-walk.ts'
 
 interface Component { id: number; h: number; v: number; tq: number }
 interface Frame { precision: number; width: number; height: number; comps: Component[]; hmax: number; vmax: number }
 
-/** MCUs walked between two turns of the event loop (a power of two). */
+/** MCUs walked between two looks at the clock. */
 const YIELD_EVERY = 1024
+/** Milliseconds the walk may hold the main thread before it lets the event loop turn. */
+const SLICE_MS = 1
 
 const u16 = (b: Uint8Array, i: number) => (b[i]! << 8) | b[i + 1]!
 
@@ -111,7 +114,7 @@ async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame,
     const d = dc[seg[2 + 2 * k]! >> 4]
     const a = ac[seg[2 + 2 * k]! & 15]
     if (!c || !q || !d || !a) throw new ImageFault(false, 'the scan names a component or table that is not defined')
-    return { c, q, d, a, pred: 0, acMax: acSizes(q, limit) }
+    return { c, q, d, a }
   })
   // One component alone: its own blocks in raster order; several: MCUs of h x v blocks each.
   const single = ns === 1
@@ -119,64 +122,49 @@ async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame,
   const ch = (c: Component) => Math.ceil(Math.ceil((f.height * c.v) / f.vmax) / 8)
   const mcus = single ? cw(comps[0]!.c) * ch(comps[0]!.c) : Math.ceil(f.width / (8 * f.hmax)) * Math.ceil(f.height / (8 * f.vmax))
   const unit = single ? '8x8' : `${8 * f.hmax}x${8 * f.vmax}`
-  const r = new BitReader(b, start)
-  for (let m = 0; m < mcus; m++) {
-    // The walk runs on the main thread: let other requests (health checks) in every ~0.3 ms of it.
-    if ((m & (YIELD_EVERY - 1)) === YIELD_EVERY - 1) await new Promise(setImmediate)
+  const plan: ScanPlan = {
+    blockComp: Int32Array.from(comps.flatMap((s, k) => Array<number>(single ? 1 : s.c.h * s.c.v).fill(k))),
+    dc: comps.map((s) => s.d),
+    ac: comps.map((s) => s.a),
+    acLimit: comps.map((s) => acLimits(s.q, limit, f.precision)),
+    q0: comps.map((s) => s.q[0]!),
+    pred: new Float64Array(ns),
+    precision: f.precision,
+    limit,
+    mcus,
+    needs: `${mcus} ${unit} blocks a ${f.width}x${f.height} image needs`,
+  }
+  const r = new ScanData(b, start)
+  let slice = performance.now()
+  for (let m = 0; m < mcus; ) {
     if (restart && m > 0 && m % restart === 0) {
       r.restart(((m / restart - 1) & 7) + 0xd0)
-      for (const s of comps) s.pred = 0
+      plan.pred.fill(0)
     }
-    for (const s of comps) {
-      const blocks = single ? 1 : s.c.h * s.c.v
-      for (let k = 0; k < blocks; k++) {
-        try {
-          s.pred += block(r, s.d, s.a, f.precision, s.acMax)
-        } catch (e) {
-          if (e instanceof ImageFault && e.truncated) throw new ImageFault(true, `the image data ends after ${m} of the ${mcus} ${unit} blocks a ${f.width}x${f.height} image needs`)
-          throw e
-        }
-        if (Math.abs(s.pred * s.q[0]!) > limit + s.q[0]!) throw new ImageFault(false, `block ${m} of ${mcus} has a DC value out of the range of any image`)
-      }
+    const to = Math.min(mcus, m + YIELD_EVERY, restart ? (Math.floor(m / restart) + 1) * restart : mcus)
+    walkMcus(r, m, to, plan)
+    // The walk runs on the main thread: every YIELD_EVERY MCUs, once it has held it SLICE_MS, it
+    // lets other requests (health checks) in.
+    if (to < mcus && Math.floor(to / YIELD_EVERY) !== Math.floor(m / YIELD_EVERY) && performance.now() - slice >= SLICE_MS) {
+      await new Promise(setImmediate)
+      slice = performance.now()
     }
+    m = to
   }
   return r.finish(`${mcus} ${unit}`)
 }
 
 /**
- * Per zigzag position, the largest AC size category (bits of the value) whose smallest value,
- * dequantized, stays within `limit`: 2^(s-1) * q <= limit + q.
+ * Per zigzag position, the largest AC size category (bits of the value) allowed: at most
+ * precision + 2, and the size whose smallest value, dequantized, stays within `limit`
+ * (2^(s-1) * q <= limit + q); 0 past position 63 (a block holds 64 coefficients).
  */
-function acSizes(q: Uint16Array, limit: number): Uint8Array {
-  const max = new Uint8Array(64)
+function acLimits(q: Uint16Array, limit: number, precision: number): Uint8Array {
+  const max = new Uint8Array(80)
   for (let k = 1; k < 64; k++) {
     let s = 1
     while (s < 16 && (1 << s) * q[k]! <= limit + q[k]!) s++
-    max[k] = s
+    max[k] = Math.min(s, precision + 2)
   }
   return max
-}
-
-/** One 8x8 block: returns its DC difference; checks the AC codes fit the block and their range. */
-function block(r: BitReader, dc: HuffmanTable, ac: HuffmanTable, precision: number, acMax: Uint8Array): number {
-  const s = dc.decode(r)
-  if (s > precision + 3) throw new ImageFault(false, 'a DC difference is out of range')
-  const diff = r.signed(s)
-  for (let k = 1; k < 64; ) {
-    const rs = ac.decode(r)
-    const run = rs >> 4
-    const size = rs & 15
-    if (size === 0) {
-      if (run !== 15) break // end of block
-      k += 16
-      if (k > 64) throw new ImageFault(false, 'a block holds more than 64 coefficients')
-      continue
-    }
-    k += run
-    if (k > 63 || size > precision + 2) throw new ImageFault(false, 'a block holds more than 64 coefficients')
-    if (size > acMax[k]!) throw new ImageFault(false, 'a coefficient is out of the range of any image')
-    r.skip(size)
-    k++
-  }
-  return diff
 }
