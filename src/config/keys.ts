@@ -45,6 +45,7 @@ export const KEYS: readonly KeySpec[] = [
   spec('performance.cpuThreads', int(0, 1024), 0, { env: 'XRAYOPS_CPU_THREADS', flag: 'cpu-threads' }),
   spec('performance.cpuBatchSize', int(1, 256), 2, { env: 'XRAYOPS_CPU_BATCH_SIZE', flag: 'cpu-batch-size' }),
   spec('performance.cpuMemoryArena', bool, true, { env: 'XRAYOPS_CPU_MEMORY_ARENA', flag: 'cpu-memory-arena' }),
+  spec('performance.cpuSpin', bool, false, { env: 'XRAYOPS_CPU_SPIN', flag: 'cpu-spin' }),
   spec('performance.computeNice', int(0, 19), 10, { env: 'XRAYOPS_COMPUTE_NICE', flag: 'compute-nice' }),
   spec('gpu.allowSoftware', bool, false, { env: 'XRAYOPS_GPU_ALLOW_SOFTWARE', flag: 'gpu-allow-software' }),
   spec('gpu.dawnFlags', list('Dawn flags such as enable-dawn-features=allow_unsafe_apis'), [], { env: 'XRAYOPS_DAWN_FLAGS', flag: 'dawn-flags' }),

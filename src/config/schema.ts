@@ -49,6 +49,8 @@ export interface ServerConfig {
     cpuBatchSize: number
     /** onnxruntime's CPU memory arena (fast; holds the largest run's memory) or plain allocations (slow). */
     cpuMemoryArena: boolean
+    /** onnxruntime's CPU threads busy-wait between operators. */
+    cpuSpin: boolean
     /** Niceness of the model's and the decoders' threads (Linux); the event loop keeps its own. */
     computeNice: number
   }

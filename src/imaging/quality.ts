@@ -21,19 +21,26 @@ const GRID = 32
 
 /** Mean gray level of each cell of a GRID x GRID partition of the image. */
 function cellMeans(img: GrayImage): Float64Array {
-  const sum = new Float64Array(GRID * GRID)
-  const count = new Float64Array(GRID * GRID)
-  const col = Int32Array.from({ length: img.width }, (_, x) => Math.floor((x * GRID) / img.width))
-  for (let y = 0; y < img.height; y++) {
-    const row = Math.floor((y * GRID) / img.height) * GRID
-    const base = y * img.width
-    for (let x = 0; x < img.width; x++) {
-      sum[row + col[x]] += img.data[base + x]
-      count[row + col[x]]++
-    }
+  const { width, height, data } = img
+  // Integer sums: a cell of up to 16 million pixels fits (255 x 2^24 < 2^32).
+  const sum = new Uint32Array(GRID * GRID)
+  const count = new Uint32Array(GRID * GRID)
+  const col = Int32Array.from({ length: width }, (_, x) => Math.floor((x * GRID) / width))
+  const rowSum = new Uint32Array(GRID)
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor((y * GRID) / height) * GRID
+    const base = y * width
+    rowSum.fill(0)
+    for (let x = 0; x < width; x++) rowSum[col[x]!] += data[base + x]!
+    for (let c = 0; c < GRID; c++) sum[row + c] += rowSum[c]!
+    for (let c = 0; c < GRID; c++) count[row + c]++
   }
-  for (let i = 0; i < sum.length; i++) sum[i] /= count[i] || 1
-  return sum
+  // Columns per cell: each row of a cell holds the same count of pixels.
+  const perRow = new Uint32Array(GRID)
+  for (let x = 0; x < width; x++) perRow[col[x]!]++
+  const means = new Float64Array(GRID * GRID)
+  for (let i = 0; i < means.length; i++) means[i] = sum[i]! / (count[i]! * perRow[i % GRID]! || 1)
+  return means
 }
 
 const region = (cells: Float64Array, x0: number, x1: number, y0: number, y1: number): number => {
@@ -57,8 +64,9 @@ export function invertedScore(img: GrayImage): number {
 
 /** 1st to 99th percentile spread of the gray levels. */
 export function contrastSpread(img: GrayImage): number {
-  const hist = new Float64Array(256)
-  for (let i = 0; i < img.data.length; i++) hist[img.data[i]]++
+  const hist = new Uint32Array(256)
+  const data = img.data
+  for (let i = 0; i < data.length; i++) hist[data[i]!]++
   const at = (q: number) => {
     let acc = 0
     for (let v = 0; v < 256; v++) if ((acc += hist[v]) >= q * img.data.length) return v

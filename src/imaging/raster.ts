@@ -14,6 +14,7 @@ import { loadSharp } from '../runtime/native.ts'
 import { ImageFault } from './fault.ts'
 import { verifyJpeg } from './jpeg-verify.ts'
 import { verifyPng } from './png-verify.ts'
+import { jpegFrame } from './jpeg-frame.ts'
 
 /**
  * What the caller will do with the pixels, so a decoder may deliver fewer. Decoders that cannot
@@ -39,6 +40,13 @@ const decodeFailure = (format: ImageFormat, cause: unknown, input: Uint8Array): 
     : new XrayError('CORRUPT_IMAGE', `${format.toUpperCase()} data cannot be decoded: ${msg.trim()}`, { cause })
 }
 
+/** What libvips' metadata would say of a sequential or progressive 8-bit JPEG with 1 or 3 components; undefined for any other. */
+function plainJpeg(input: Uint8Array): Pick<Metadata, 'width' | 'height' | 'depth' | 'channels'> | undefined {
+  const f = jpegFrame(input)
+  if (!f || f.sof > 0xc2 || f.precision !== 8 || (f.components !== 1 && f.components !== 3) || f.width === 0 || f.height === 0) return undefined
+  return { width: f.width, height: f.height, depth: 'uchar', channels: f.components as 1 | 3 }
+}
+
 /** The file must hold exactly the pixels its header claims: pixels that were not in it are never classified. */
 async function checkIntegrity(input: Uint8Array, format: 'png' | 'jpeg'): Promise<void> {
   try {
@@ -58,9 +66,11 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   const sharp = await loadSharp() // loaded on first use: the CLI's --help never loads libvips
   // 'warning': libjpeg's "Corrupt JPEG data" warnings (it would fill in and go on) refuse the file too.
   const opts = { failOn: 'warning' as const, limitInputPixels: false as const, sequentialRead: true }
-  let meta: Metadata
+  let meta: Pick<Metadata, 'width' | 'height' | 'depth' | 'channels'>
   try {
-    meta = await sharp(input, opts).metadata()
+    // An 8-bit gray or YCbCr JPEG (nearly every X-ray) says all that is needed in its frame header;
+    // anything else is asked of libvips (one more pass over the file on libuv's pool).
+    meta = (format === 'jpeg' && plainJpeg(input)) || (await sharp(input, opts).metadata())
   } catch (cause) {
     throw decodeFailure(format, cause, input)
   }

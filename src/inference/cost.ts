@@ -5,6 +5,7 @@
  * and the model's FP32 input. Images whose header cannot be read are charged by their size
  * (decoding refuses them at once).
  */
+import { jpegFrame } from '../imaging/jpeg-frame.ts'
 
 export interface CostModel {
   /** The model input's side (JPEG shrink-on-load decodes down towards it); 0 or absent: full size. */
@@ -22,7 +23,6 @@ interface Header {
   shrinkable?: boolean
 }
 
-const be16 = (b: Uint8Array, i: number) => (b[i]! << 8) | b[i + 1]!
 const be32 = (b: Uint8Array, i: number) => ((b[i]! << 24) >>> 0) + (b[i + 1]! << 16) + (b[i + 2]! << 8) + b[i + 3]!
 const le16 = (b: Uint8Array, i: number) => b[i]! | (b[i + 1]! << 8)
 
@@ -34,22 +34,10 @@ function png(b: Uint8Array): Header | undefined {
   return { width: be32(b, 16), height: be32(b, 20), bytesPerPixel: channels * depth }
 }
 
-/** JPEG: the first start-of-frame marker (SOF0-SOF15 but DHT, JPG and DAC). */
+/** JPEG: its frame header. */
 function jpeg(b: Uint8Array): Header | undefined {
-  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined
-  let i = 2
-  while (i + 9 < b.length) {
-    if (b[i] !== 0xff) return undefined
-    const marker = b[i + 1]!
-    if (marker === 0xff) {
-      i++
-      continue
-    }
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-      return { height: be16(b, i + 5), width: be16(b, i + 7), bytesPerPixel: Math.max(1, b[i + 9]!) * (b[i + 4]! > 8 ? 2 : 1), shrinkable: true }
-    i += 2 + be16(b, i + 2)
-  }
-  return undefined
+  const f = jpegFrame(b)
+  return f && { height: f.height, width: f.width, bytesPerPixel: Math.max(1, f.components) * (f.precision > 8 ? 2 : 1), shrinkable: true }
 }
 
 /** DICOM: Rows (0028,0010) and Columns (0028,0011), explicit or implicit VR little endian; 16-bit samples assumed. */

@@ -59,7 +59,7 @@ export class CpuEngine implements Engine {
     try {
       if (opts.workers === 0) return await new CpuEngine(model, params, opts, await createCpuSession(model.bytes, opts)).reserved()
       const prep = new WorkerClient({ role: 'prep', params, nice: opts.nice })
-      const session = { threads: opts.threads, memoryArena: opts.memoryArena, nice: opts.nice }
+      const session = { threads: opts.threads, memoryArena: opts.memoryArena, nice: opts.nice, spin: opts.spin }
       const runners = Array.from({ length: opts.workers }, () => new WorkerClient({ role: 'model', model: model.bytes, inputName: model.manifest.input.name, params, session }))
       const all = [prep, ...runners]
       await Promise.all(all.map((w) => w.start())).catch(async (e) => {

@@ -8,7 +8,7 @@ export function serviceOptions(config: ServerConfig): ServiceOptions {
     model: config.model.path,
     architecture: config.model.architecture,
     device: config.model.device,
-    cpu: { workers: p.cpuWorkers, threads: p.cpuThreads, maxBatch: p.cpuBatchSize, memoryArena: p.cpuMemoryArena },
+    cpu: { workers: p.cpuWorkers, threads: p.cpuThreads, maxBatch: p.cpuBatchSize, memoryArena: p.cpuMemoryArena, spin: p.cpuSpin },
     computeNice: p.computeNice,
     dawnFlags: config.gpu.dawnFlags,
     allowSoftware: config.gpu.allowSoftware,

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { XrayError } from '../errors/index.ts'
+import type { AppEnv } from './context.ts'
 
 /** Raw bodies: any image type (the bytes decide the format) or an untyped byte stream. */
 const isRaw = (type: string) => type.startsWith('image/') || type === 'application/octet-stream' || type === 'application/dicom'
@@ -11,10 +12,12 @@ const unreadable = (cause: unknown) =>
  * The image(s) of a request: a raw image body, or the file fields of a multipart body, in the
  * order they were sent (`image` for a single prediction).
  */
-export async function readImages(c: Context, opts: { many: boolean }): Promise<Uint8Array[]> {
+export async function readImages(c: Context<AppEnv>, opts: { many: boolean }): Promise<Uint8Array[]> {
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
   if (isRaw(type)) {
     if (opts.many) throw new XrayError('BAD_REQUEST', 'batch requests are multipart/form-data with one file field per image')
+    const read = c.get('body')
+    if (read) return [new Uint8Array(read.buffer, read.byteOffset, read.byteLength)]
     try {
       return [new Uint8Array(await c.req.arrayBuffer())]
     } catch (e) {

@@ -41,4 +41,11 @@ export class ServerContext {
 }
 
 /** Hono environment of the server's apps: per-request variables. */
-export type AppEnv = { Variables: { requestId: string; label?: string } }
+export type AppEnv = {
+  Variables: {
+    requestId: string
+    label?: string
+    /** A prediction request's body as admitBody read it (routes take it instead of reading a copy). */
+    body?: Buffer
+  }
+}

@@ -18,6 +18,8 @@ export interface CpuSessionOptions {
    * loop's own priority). Ignored without workers: the session then runs on the main thread.
    */
   nice?: number
+  /** onnxruntime's intra-op threads busy-wait for work between operators instead of sleeping. */
+  spin?: boolean
 }
 
 export interface CpuSession {
@@ -40,7 +42,7 @@ export async function createCpuSession(bytes: Uint8Array, opts: CpuSessionOption
     graphOptimizationLevel: 'all',
     enableCpuMemArena: opts.memoryArena,
     enableMemPattern: false,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: opts.spin ? '1' : '0' } } },
   })
   return { ort, session }
 }

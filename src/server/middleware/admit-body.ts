@@ -63,10 +63,12 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
         else reader.cancel().catch(() => undefined)
         throw e instanceof XrayError ? e : new XrayError('BAD_REQUEST', `the request body could not be read: ${(e as Error).message}`, { cause: e })
       }
+      const bytes = Buffer.concat(chunks, size)
+      c.set('body', bytes)
       const headers = new Headers(c.req.raw.headers)
       headers.delete('transfer-encoding')
       headers.set('content-length', String(size))
-      c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: Buffer.concat(chunks, size), signal: c.req.raw.signal })
+      c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: bytes, signal: c.req.raw.signal })
       await next()
     } finally {
       share.release()
