@@ -26,6 +26,10 @@ export default defineConfig({
       XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
       XDG_STATE_HOME: testState,
       CONSOLA_LEVEL: process.env.CONSOLA_LEVEL ?? '1',
+      // The servers tests start share two cores with the other test files' processes: their model
+      // and decoders keep the one priority of everything else (a lowered model would crawl behind
+      // the other files' work). test/runtime/priority.test.ts checks performance.compute_nice itself.
+      XRAYOPS_COMPUTE_NICE: process.env.XRAYOPS_COMPUTE_NICE ?? '0',
     },
   },
 })

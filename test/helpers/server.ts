@@ -15,6 +15,8 @@ export function testConfig(o: Overrides = {}): ServerConfig {
     logging: { ...d.logging, level: 'error' as const },
     // Tests that want the audit trail turn it on with a state folder of their own.
     audit: { ...d.audit, enabled: false },
+    // The compute at the priority of the other test files' work (vitest.config.ts says why).
+    performance: { ...d.performance, computeNice: 0 },
   }
   for (const [section, values] of Object.entries(o)) Object.assign(config[section as keyof ServerConfig], values)
   return config
