@@ -78,3 +78,12 @@ export const monitorModelServer = async (stateDir: string, serverUrl: string, we
     evaluationInterval: '1s',
     alertFor: '1s',
   })
+
+export type PromResult = { metric: Record<string, string>; value: [number, string]; values?: [number, string][] }[]
+
+/** An instant query through Prometheus's HTTP API at `prometheusUrl`; throws when Prometheus refuses it. */
+export async function promQuery(prometheusUrl: string, q: string): Promise<PromResult> {
+  const body = (await (await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { status: string; error?: string; data: { result: PromResult } }
+  if (body.status !== 'success') throw new Error(`${q}: ${body.error}`)
+  return body.data.result
+}

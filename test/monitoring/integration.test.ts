@@ -6,7 +6,7 @@ import { goldenRows, readFixture, tempDir } from '../helpers/fixtures.ts'
 import { freePort } from '../helpers/process.ts'
 import { describeWith } from '../helpers/require.ts'
 import { postImage, start } from '../helpers/server.ts'
-import { alertmanager, dashboardQueries, prometheus, running, shippedAlerts, monitorModelServer } from './helpers.ts'
+import { alertmanager, dashboardQueries, prometheus, promQuery, running, shippedAlerts, monitorModelServer } from './helpers.ts'
 
 interface Notification {
   receiver: string
@@ -57,15 +57,7 @@ describeWith(both, 'monitoring up: real Prometheus and Alertmanager with the shi
       const target = new URL(server.url).host
       const up = await monitorModelServer(stateDir, server.url, hook.url)
       pids = [up.prometheus.pid!, up.alertmanager.pid!]
-      const query = async (q: string) => {
-        const body = (await (await fetch(`${up.prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
-          status: string
-          error?: string
-          data: { result: { metric: Record<string, string>; value: [number, string] }[] }
-        }
-        if (body.status !== 'success') throw new Error(`${q}: ${body.error}`)
-        return body.data.result
-      }
+      const query = (q: string) => promQuery(up.prometheus.url, q)
 
       // Predictions, whose labels the golden file (a reference run) gives.
       const rows = goldenRows()

@@ -15,7 +15,7 @@ import { goldenRows, readFixture, tempDir } from '../helpers/fixtures.ts'
 import { describeWith, tool } from '../helpers/require.ts'
 import { json, postImage, start } from '../helpers/server.ts'
 import { sqlValue } from '../helpers/sqlite.ts'
-import { alertmanager, prometheus, running, monitorModelServer } from '../monitoring/helpers.ts'
+import { alertmanager, prometheus, promQuery, running, monitorModelServer } from '../monitoring/helpers.ts'
 import { receiver } from './helpers.ts'
 
 const poppler = tool('pdftoppm', 'apt-get install poppler-utils', ['-v'])
@@ -36,7 +36,7 @@ describeWith(all, 'reports from real Prometheus and Alertmanager scraping a real
       const target = new URL(server.url).host
       const up = await monitorModelServer(stateDir, server.url, hook.url)
       pids = [up.prometheus.pid!, up.alertmanager.pid!]
-      const query = async (q: string) => ((await (await fetch(`${up.prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string]; values?: [number, string][] }[] } }).data.result
+      const query = (q: string) => promQuery(up.prometheus.url, q)
       const scraped = (n: number) => until(`${n} predictions scraped`, async () => Number((await query('sum(xray_predictions_total{job="model-server"})'))[0]?.value[1] ?? 0) === n || undefined, 30_000)
 
       // Round 1 creates the series; round 2 (after a scrape of round 1) is what increase() can see whole.
