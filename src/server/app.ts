@@ -15,12 +15,11 @@ import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { oipRoutes } from './routes/oip.ts'
 import { predictRoutes } from './routes/predict.ts'
+import { isProbe } from './probes.ts'
 import { uiRoutes } from './routes/ui.ts'
 
 const log = logger('http')
 
-/** Requests of monitors, not of clients: /health, /v2/health/*, /metrics. */
-export const isProbe = (method: string, path: string) => method === 'GET' && (path === '/health' || path === '/metrics' || path.startsWith('/v2/health/'))
 
 export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record<string, unknown>) => void } = {}) {
   const app = new Hono<AppEnv>()

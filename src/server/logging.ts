@@ -4,10 +4,12 @@ import path from 'node:path'
 import { consola, LogLevels } from 'consola'
 import type { ServerConfig } from '../config/schema.ts'
 import { XrayError } from '../errors/index.ts'
+import { isProbe } from './probes.ts'
 
 /**
  * Applies logging.level / logging.format to consola, and returns the request logger: one JSON
- * line per request in the json format (also appended to logging.file when set).
+ * line per request in the json format (also appended to logging.file when set); health checks
+ * and scrapes only at debug.
  */
 export function setupLogging(cfg: ServerConfig['logging']): { accessLog: (e: Record<string, unknown>) => void; close: () => void } {
   consola.level = LogLevels[cfg.level === 'silent' ? 'silent' : cfg.level]
@@ -42,9 +44,12 @@ export function setupLogging(cfg: ServerConfig['logging']): { accessLog: (e: Rec
     ])
   }
   const quiet = consola.level < LogLevels.info
+  // Health checks and scrapes (a balancer's every second) are logged at debug: at info they would
+  // bury the requests of clients, and cost as much to log as to answer.
+  const probes = consola.level >= LogLevels.debug
   return {
     accessLog: (e) => {
-      if (quiet) return
+      if (quiet || (!probes && isProbe(String(e.method), String(e.path)))) return
       const line = json({ level: 'info', tag: 'access', ...e })
       file?.write(line)
       if (cfg.format === 'json') process.stdout.write(line)
