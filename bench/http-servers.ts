@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { freePort, spawnXrayops, waitFor200, type Spawned } from '../test/helpers/process.ts'
+import { bin, freePort, waitFor200, type Spawned } from '../test/helpers/process.ts'
+import { NODE_FLAGS } from '../src/runtime/node-flags.ts'
 import { root } from './root.ts'
 
 export interface Server {
@@ -45,9 +46,12 @@ export async function startXrayops(name: string, device: string, flags: string[]
   const port = await freePort()
   // `NAME=value` among the flags is an environment variable for the server (MALLOC_ARENA_MAX=2).
   const env = Object.fromEntries(flags.filter((f) => /^[A-Z_]+=/.test(f)).map((f) => f.split(/=(.*)/s).slice(0, 2) as [string, string]))
-  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--device', device, '--cache-size', '0', '--log-level', 'warn', ...flags.filter((f) => !/^[A-Z_]+=/.test(f))]
-  if (!entry) return started(name, port, spawnXrayops(args, env))
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  // `node:FLAG` among them: Node's flags instead of xrayops' own (`node:` alone: none).
+  const nodeOwn = flags.filter((f) => f.startsWith('node:'))
+  const node = nodeOwn.length ? nodeOwn.map((f) => f.slice(5)).filter(Boolean) : [...NODE_FLAGS]
+  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--device', device, '--cache-size', '0', '--log-level', 'warn', ...flags.filter((f) => !/^[A-Z_]+=/.test(f) && !f.startsWith('node:'))]
+  // Started as `npm start` starts it: with Node's flags for xrayops.
+  const child = spawn(process.execPath, [...node, entry ?? bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   return started(name, port, captured(child))
 }
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { NODE_FLAGS } from '../../src/runtime/node-flags.ts'
 
 type Inject = (file: string, resource: string, data: Buffer, opts: { sentinelFuse: string }) => Promise<void>
 const { inject } = createRequire(import.meta.url)('postject') as { inject: Inject }
@@ -28,6 +29,8 @@ export async function makeExecutable(opts: { baseNode: string; main: string; ass
         useCodeCache: false,
         // The executable ignores NODE_OPTIONS: nothing on the host changes what it runs.
         execArgvExtension: 'none',
+        // Node's flags for xrayops (src/runtime/node-flags.ts).
+        execArgv: [...NODE_FLAGS],
         useSnapshot: false,
         assets: opts.assets,
       },

@@ -17,6 +17,7 @@ import { freePort, waitFor200 } from '../helpers/process.ts'
 import { TokenVerifier } from '../../src/auth/index.ts'
 import { xrayops as checkout } from '../helpers/cli.ts'
 import { shippedModel, shippedWarmupScore } from '../helpers/models.ts'
+import { NODE_FLAGS } from '../../src/runtime/node-flags.ts'
 import { available, hasCommand } from '../helpers/require.ts'
 import { sql, sqlite3Cli, sqlValue } from '../helpers/sqlite.ts'
 
@@ -93,6 +94,12 @@ describe('dist/xrayops', () => {
     for (const cmd of ['eval', 'serve']) expect(h.stdout).toContain(cmd)
     // --help loads no native library, so it writes nothing to the cache folder.
     expect(fs.existsSync(env.XDG_CACHE_HOME)).toBe(false)
+  })
+
+  it("runs with Node's flags for xrayops built in (src/runtime/node-flags.ts)", async () => {
+    const j = await xrayops(['version', '--no-gpu', '--json'])
+    expect(j.code, j.stderr).toBe(0)
+    expect(JSON.parse(j.stdout).runtime.node_flags).toBe(NODE_FLAGS.join(' '))
   })
 
   it('evaluates the fixtures on the CPU from its embedded model and libraries', async () => {

@@ -27,7 +27,7 @@ export default defineCommand({
     const report = {
       xrayops: pkg.version,
       model: manifest ? { name: manifest.name, version: manifest.version, sha256: manifest.sha256 } : null,
-      runtime: { node: process.versions.node, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, ...dependencyVersions() },
+      runtime: { node: process.versions.node, v8: process.versions.v8, node_flags: process.execArgv.join(' ') || 'none', platform: `${process.platform}-${process.arch}`, ...dependencyVersions() },
       gpu: adapter,
     }
     if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
