@@ -16,16 +16,18 @@ export interface CpuEngineOptions extends CpuSessionOptions {
   maxBatch: number
 }
 
-export const defaultCpuOptions = (): CpuEngineOptions => ({ threads: os.availableParallelism(), workers: 1, maxBatch: 2, memoryArena: true })
+/** Runs handed to a model worker at a time (see the constructor). */
+const RUNS_PER_WORKER = 2
 
-type Prepared = { tensor: Float32Array; ms: number }
+export const defaultCpuOptions = (): CpuEngineOptions => ({ threads: os.availableParallelism(), workers: 1, maxBatch: 2, memoryArena: true })
 
 /**
  * CPU engine: TypeScript preprocessing (the same math as the WGSL passes) and onnxruntime-node's
  * CPU execution provider. With workers, both run off the main thread, so the event loop only
- * moves buffers: a model worker preprocesses the images of its batch itself, and while every
- * model worker is busy, a preprocessing worker prepares the images waiting for the next batch
- * (`prepare`), so batch N+1 is decoded and preprocessed while batch N runs.
+ * moves buffers: a model worker preprocesses the images of its batch itself, while the images of
+ * the next batch are decoded (libvips, on libuv's pool). A separate preprocessing worker, handing
+ * each image's model input back through the event loop, cost 65 MiB and bought no throughput on
+ * 2 cores (docs/BENCHMARKS.md, section 6).
  */
 export class CpuEngine implements Engine {
   readonly kind = 'cpu'
@@ -35,20 +37,19 @@ export class CpuEngine implements Engine {
   private readonly size: number
   private readonly mutex = new Mutex()
   private readonly busy: number[]
-  /** Buffers this engine's preprocessing made: they move to a model worker instead of being copied. */
-  private readonly owned = new WeakSet<ArrayBuffer>()
 
   private constructor(
     private readonly model: LoadedModel,
     private readonly params: PreprocessParams,
     private readonly opts: CpuEngineOptions,
     private readonly local?: CpuSession,
-    private readonly prep?: WorkerClient,
     private readonly runners: WorkerClient[] = [],
   ) {
     const where = opts.workers ? `${opts.workers} worker${opts.workers > 1 ? 's' : ''} x ${opts.threads} threads` : `${opts.threads} threads`
     this.deviceName = `cpu (${os.cpus()[0]?.model?.trim() ?? os.arch()}, ${where})`
-    this.slots = Math.max(1, runners.length)
+    // Two runs per model worker: the next batch waits in the worker's queue while one runs, so the
+    // worker never waits for the event loop to hand it work (it runs them one at a time).
+    this.slots = Math.max(1, runners.length * RUNS_PER_WORKER)
     this.maxBatch = opts.maxBatch
     this.size = 3 * params.outWidth * params.outHeight
     this.busy = runners.map(() => 0)
@@ -58,15 +59,13 @@ export class CpuEngine implements Engine {
     const opts = { ...defaultCpuOptions(), ...options }
     try {
       if (opts.workers === 0) return await new CpuEngine(model, params, opts, await createCpuSession(model.bytes, opts)).reserved()
-      const prep = new WorkerClient({ role: 'prep', params, nice: opts.nice })
       const session = { threads: opts.threads, memoryArena: opts.memoryArena, nice: opts.nice, spin: opts.spin }
       const runners = Array.from({ length: opts.workers }, () => new WorkerClient({ role: 'model', model: model.bytes, inputName: model.manifest.input.name, params, session }))
-      const all = [prep, ...runners]
-      await Promise.all(all.map((w) => w.start())).catch(async (e) => {
-        await Promise.all(all.map((w) => w.close()))
+      await Promise.all(runners.map((w) => w.start())).catch(async (e) => {
+        await Promise.all(runners.map((w) => w.close()))
         throw e
       })
-      return await new CpuEngine(model, params, opts, undefined, prep, runners).reserved()
+      return await new CpuEngine(model, params, opts, undefined, runners).reserved()
     } catch (cause) {
       throw new XrayError('MODEL_INVALID', `onnxruntime cannot load model ${model.manifest.name}: ${(cause as Error).message}`, { cause })
     }
@@ -90,17 +89,6 @@ export class CpuEngine implements Engine {
       throw e
     }
     return this
-  }
-
-  /** One decoded image -> its model input [3,H,W], on the preprocessing worker. Absent without workers. */
-  get prepare(): ((image: GrayImage) => Promise<Prepared>) | undefined {
-    const prep = this.prep
-    if (!prep) return undefined
-    return async (image) => {
-      const r = await prep.ask<{ id: number; ok: true; tensor: Float32Array; ms: number }>({ op: 'prep', width: image.width, height: image.height, data: image.data })
-      this.owned.add(r.tensor.buffer as ArrayBuffer)
-      return { tensor: r.tensor, ms: r.ms }
-    }
   }
 
   async infer(images: GrayImage[]): Promise<EngineRun> {
@@ -127,7 +115,7 @@ export class CpuEngine implements Engine {
 
   /**
    * One batch of decoded images and preprocessed tensors together, in order. A model worker
-   * preprocesses the images itself (no extra hand-over when nothing ran ahead of them).
+   * preprocesses the images itself.
    */
   async inferItems(items: (GrayImage | Float32Array)[]): Promise<EngineRun> {
     const t0 = performance.now()
@@ -159,13 +147,12 @@ export class CpuEngine implements Engine {
       const out = await this.mutex.run(() => runCpuSession(this.local!, this.model.manifest.input.name, input, [n, 3, h, w]))
       return { ...out, prepMs }
     }
-    // The least busy model worker; the tensors this engine's preprocessing made move there without a copy.
+    // The least busy model worker.
     const k = this.busy.indexOf(Math.min(...this.busy))
     this.busy[k]++
     try {
       const parts = items.map((it) => (it instanceof Float32Array ? it : { width: it.width, height: it.height, data: it.data }))
-      const transfer = items.flatMap((it) => (it instanceof Float32Array && this.owned.delete(it.buffer as ArrayBuffer) ? [it.buffer as ArrayBuffer] : []))
-      const r = await this.runners[k]!.ask<{ id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number }>({ op: 'run', parts, n }, transfer)
+      const r = await this.runners[k]!.ask<{ id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number }>({ op: 'run', parts, n })
       return { logits: r.logits, cam: r.cam, prepMs: r.prepMs }
     } finally {
       this.busy[k]--
@@ -183,7 +170,7 @@ export class CpuEngine implements Engine {
     if (this.closed) return
     this.closed = true
     await this.local?.session.release()
-    await Promise.all([this.prep, ...this.runners].map((w) => w?.close()))
+    await Promise.all(this.runners.map((w) => w.close()))
   }
 }
 

@@ -57,7 +57,7 @@ export interface ServiceOptions extends EngineOptions {
 }
 
 /** One image waiting for the model: decoded pixels, or an already preprocessed [3,H,W] tensor. */
-type Item = { image: GrayImage } | { tensor: Float32Array; preprocessMs?: number }
+type Item = { image: GrayImage } | { tensor: Float32Array }
 
 /** What a cached answer keeps: the classification, and what the image said about itself. */
 type Cached = Pick<Classification, 'label' | 'probabilities' | 'score' | 'threshold' | 'cam'> & Pick<Prediction, 'quality' | 'acquisition'>
@@ -207,8 +207,8 @@ export class PredictionService {
     const decodeMs = performance.now() - t0
     this.metrics.decodeDuration.observe(decodeMs / 1000)
     if (hit) return await this.fromHit(hit, key, opts, t0, { image, decodeMs, bytes })
-    const about = describeImage(image, this.model.size)
-    return await this.classifyItem(await this.itemFor(image), key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, about, bytes)
+    // The quality flags are worked out while the engine runs the image (classifyItem).
+    return await this.classifyItem({ image }, key, opts, t0, decodeMs, { kind: 'image', bytes: bytes.length }, image, () => describeImage(image, this.model.size), bytes)
   }
 
   /** The answer to work that waited `waitedMs` for decoding or the model, past the deadline. */
@@ -307,23 +307,6 @@ export class PredictionService {
     prediction.timings.heatmap = round(performance.now() - t)
   }
 
-  /**
-   * The image itself, or, while every run slot of the engine is busy (CPU workers), its model
-   * input made by the engine's preprocessing worker meanwhile: the pipeline runs ahead only when
-   * there is a run to overlap with, and an idle engine gets the image with no extra hand-over.
-   */
-  private async itemFor(image: GrayImage): Promise<Item> {
-    if (!this.engine.prepare || this.batcher.busy < (this.engine.slots ?? 1)) return { image }
-    try {
-      const p = await this.engine.prepare(image)
-      this.metrics.preprocessDuration.observe(p.ms / 1000)
-      return { tensor: p.tensor, preprocessMs: p.ms }
-    } catch (e) {
-      if (e instanceof XrayError) throw e
-      throw new XrayError('INFERENCE_FAILED', `preprocessing failed: ${(e as Error).message}`, { cause: e })
-    }
-  }
-
   private async classifyItem(
     item: Item,
     key: string,
@@ -332,16 +315,25 @@ export class PredictionService {
     decodeMs: number,
     input: { kind: 'image' | 'tensor'; bytes: number },
     image?: GrayImage,
-    about: Pick<Prediction, 'quality' | 'acquisition'> = {},
+    describe?: () => Pick<Prediction, 'quality' | 'acquisition'>,
     bytes?: Uint8Array,
   ): Promise<Prediction> {
-    const r = await this.batcher.submit(item, t0)
+    const submitted = this.batcher.submit(item, t0)
+    // After the submission: an idle engine has the image already, and this runs meanwhile.
+    let about: Pick<Prediction, 'quality' | 'acquisition'>
+    try {
+      about = describe?.() ?? {}
+    } catch (e) {
+      submitted.catch(() => undefined) // its failure, if any, is not this one's
+      throw e
+    }
+    const r = await submitted
     this.metrics.queueDuration.observe(r.queueMs / 1000)
     if (!isFiniteClassification(r.result)) throw nonFinite(input.kind)
     const cached: Cached = { ...r.result, ...about }
     this.cache.set(key, cached)
     this.metrics.cacheEntries.set(this.cache.size)
-    const preprocess = 'tensor' in item ? (item.preprocessMs ?? 0) : r.preprocessMs
+    const preprocess = 'tensor' in item ? 0 : r.preprocessMs
     const timings = { queue: r.queueMs, decode: decodeMs, preprocess, inference: r.inferenceMs, total: 0 }
     const prediction = this.answer(cached, opts, timings, r.batchSize, false)
     if (image && opts.heatmap) await this.drawHeatmap(prediction, r.result.cam, image, opts, bytes)

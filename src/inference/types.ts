@@ -21,15 +21,10 @@ export interface Engine {
   readonly kind: 'webgpu' | 'cpu'
   /** Adapter description, or a CPU description. */
   readonly deviceName: string
-  /** Runs the engine takes at once (its model workers); 1 when absent. */
+  /** Runs the engine takes at once (the CPU engine: two per model worker); 1 when absent. */
   readonly slots?: number
   /** Most images the engine wants in one run; no bound when absent. */
   readonly maxBatch?: number
-  /**
-   * Preprocesses one decoded image off the main thread, ahead of its batch (while the engine is
-   * busy with another). Engines that have it take mixed batches through `inferItems`.
-   */
-  readonly prepare?: (image: GrayImage) => Promise<{ tensor: Float32Array; ms: number }>
   /** One run over decoded images and preprocessed [3, H, W] tensors, in order. */
   inferItems?(items: (GrayImage | Float32Array)[]): Promise<EngineRun>
   /** Decoded images of any sizes -> model outputs, preprocessing included. */

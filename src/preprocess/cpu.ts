@@ -41,6 +41,31 @@ export function computeTaps(inSize: number, outSize: number, method: ResizeMetho
   return { start, count, weights, stride }
 }
 
+const taps = new Map<string, Taps>()
+
+/** computeTaps, kept for the last 64 sizes seen (images of one scanner come in a few sizes). */
+function tapsFor(inSize: number, outSize: number, method: ResizeMethod): Taps {
+  const key = `${inSize} ${outSize} ${method}`
+  let t = taps.get(key)
+  if (!t) {
+    if (taps.size >= 64) taps.delete(taps.keys().next().value!)
+    taps.set(key, (t = computeTaps(inSize, outSize, method)))
+  }
+  return t
+}
+
+let rows = new Float64Array(0)
+
+/**
+ * The horizontal pass's rows, kept from call to call (preprocessCpu runs to its end without
+ * yielding, so one buffer serves every call on this thread): a fresh one would be 0.5 MB of
+ * garbage per image.
+ */
+function scratch(n: number): Float64Array {
+  if (rows.length < n) rows = new Float64Array(n)
+  return rows
+}
+
 /**
  * The reference preprocessing: 8-bit luminance -> resize -> /255 -> per-channel (x - mean) / std,
  * replicated to 3 channels, written NCHW at `out[offset ...]`. The CPU path and the GPU test oracle.
@@ -49,27 +74,39 @@ export function preprocessCpu(img: GrayImage, p: PreprocessParams, out: Float32A
   const { width: W, height: H, data } = img
   const ow = p.outWidth
   const oh = p.outHeight
-  const tx = computeTaps(W, ow, p.method)
-  const ty = computeTaps(H, oh, p.method)
-  const tmp = new Float64Array(H * ow)
-  for (let y = 0; y < H; y++) {
-    const row = y * W
-    for (let x = 0; x < ow; x++) {
-      let acc = 0
-      const s = tx.start[x]
-      const base = x * tx.stride
-      for (let k = 0; k < tx.count[x]; k++) acc += tx.weights[base + k] * data[row + s + k]
-      tmp[y * ow + x] = acc / 255
+  const tx = tapsFor(W, ow, p.method)
+  const ty = tapsFor(H, oh, p.method)
+  const tmp = scratch(H * ow)
+  {
+    const { start, count, weights, stride } = tx
+    for (let y = 0; y < H; y++) {
+      const row = y * W
+      const o = y * ow
+      for (let x = 0; x < ow; x++) {
+        let acc = 0
+        const s = row + start[x]!
+        const base = x * stride
+        const n = count[x]!
+        for (let k = 0; k < n; k++) acc += weights[base + k]! * data[s + k]!
+        tmp[o + x] = acc / 255
+      }
     }
   }
   const plane = ow * oh
+  const [m0, m1, m2] = p.mean as [number, number, number]
+  const [r0, r1, r2] = p.std.map((v) => 1 / v) as [number, number, number]
+  const { start, count, weights, stride } = ty
   for (let y = 0; y < oh; y++) {
-    const s = ty.start[y]
-    const base = y * ty.stride
+    const s = start[y]!
+    const base = y * stride
+    const n = count[y]!
+    const o = offset + y * ow
     for (let x = 0; x < ow; x++) {
       let acc = 0
-      for (let k = 0; k < ty.count[y]; k++) acc += ty.weights[base + k] * tmp[(s + k) * ow + x]
-      for (let c = 0; c < 3; c++) out[offset + c * plane + y * ow + x] = (acc - p.mean[c]) / p.std[c]
+      for (let k = 0; k < n; k++) acc += weights[base + k]! * tmp[(s + k) * ow + x]!
+      out[o + x] = (acc - m0) * r0
+      out[o + plane + x] = (acc - m1) * r1
+      out[o + 2 * plane + x] = (acc - m2) * r2
     }
   }
   return out

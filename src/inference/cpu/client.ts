@@ -11,6 +11,8 @@ type Ask = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> :
  */
 export class WorkerClient {
   private worker?: Promise<Worker>
+  /** The worker once it said it is ready, until it fails or exits. */
+  private running?: Worker
   private next = 0
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
   private closed = false
@@ -44,6 +46,7 @@ export class WorkerClient {
     })
     const fail = (why: string) => {
       this.worker = undefined
+      this.running = undefined
       for (const p of this.pending.values()) p.reject(new XrayError('INFERENCE_FAILED', `the CPU ${this.setup.role} worker ${why}`))
       this.pending.clear()
     }
@@ -54,13 +57,19 @@ export class WorkerClient {
     ready.catch(() => undefined)
     // An idle worker does not keep the process alive (a command that fails before closing the
     // service still exits); it is held only while requests wait for it.
-    return ready.then((worker) => (worker.unref(), worker))
+    return ready.then((worker) => {
+      worker.unref()
+      this.running = worker
+      return worker
+    })
   }
 
   /** Sends one request; `transfer` lists buffers handed over without a copy. */
   async ask<R extends Reply>(req: Ask, transfer: ArrayBuffer[] = []): Promise<R & { ok: true }> {
     if (this.closed) throw new XrayError('INFERENCE_FAILED', 'the CPU engine is closed')
-    const w = await this.start()
+    // A running worker gets the request before this call returns (the caller's next work overlaps
+    // with it); only a worker still starting is waited for.
+    const w = this.running ?? (await this.start())
     const id = this.next++
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) w.ref()

@@ -68,7 +68,15 @@ export const admitBody = (ctx: ServerContext): MiddlewareHandler<AppEnv> =>
       const headers = new Headers(c.req.raw.headers)
       headers.delete('transfer-encoding')
       headers.set('content-length', String(size))
-      c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: bytes, signal: c.req.raw.signal })
+      // The body again for the route's reader (JSON, multipart), as a stream of the bytes read: a
+      // Request made from the bytes themselves would copy them (raw image routes take `body`).
+      const again = new ReadableStream<Uint8Array>({
+        pull(ctl) {
+          ctl.enqueue(bytes)
+          ctl.close()
+        },
+      })
+      c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: again, signal: c.req.raw.signal, duplex: 'half' } as RequestInit)
       await next()
     } finally {
       share.release()
