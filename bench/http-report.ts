@@ -8,6 +8,8 @@ export interface Cell {
   rounds: { requests: number; seconds: number; cpuMs: number; rps: number; p50: number; errors: number; rss?: number }[]
   /** /health latencies measured during the loads, ms. */
   health: number[]
+  /** /health latencies on xrayops' health listener during the loads, ms (none for the plain server). */
+  listener: number[]
   /** The server's own event-loop delay p99 during each round's load, ms (xrayops only). */
   loopLag: number[]
   latencies: number[]
@@ -29,6 +31,8 @@ export interface Row {
   p50_rounds: number[]
   health_p99_ms: number
   health_samples: number
+  /** /health p99 on the health listener, ms (xrayops only). */
+  listener_p99_ms?: number
   /** Worst round's event-loop delay p99 inside the server. */
   loop_lag_p99_ms?: number
   rss_mib?: number
@@ -74,6 +78,7 @@ export function summarize(cells: Cell[], order: string[]): { rows: Row[]; ratios
         p50_rounds: c.rounds.map((r) => r.p50),
         health_p99_ms: percentile(sorted(c.health), 0.99),
         health_samples: c.health.length,
+        ...(c.listener.length ? { listener_p99_ms: percentile(sorted(c.listener), 0.99) } : {}),
         loop_lag_p99_ms: c.loopLag.length ? Math.max(...c.loopLag) : undefined,
         rss_mib: rss.length ? Math.max(...rss) : undefined,
         cpu_ms_per_request: c.rounds.reduce((s, r) => s + r.cpuMs, 0) / Math.max(1, n),
@@ -105,11 +110,11 @@ const range = ([a, b]: [number, number], d = 2) => `${f(a, d)}-${f(b, d)}`
 
 export function printReport(meta: { date: string; machine: string; device: string; rounds: number; images: string; loadavg: { start: number; end: number } }, r: { rows: Row[]; ratios: Ratio[] }) {
   console.log(`${meta.date} | ${meta.machine} | xrayops model on ${meta.device} | ${meta.rounds} rounds | ${meta.images} | load average ${f(meta.loadavg.start, 2)} -> ${f(meta.loadavg.end, 2)}\n`)
-  console.log('| server | c | requests | errors | req/s | req/s per round | p50 ms | p50 per round | p95 ms | p99 ms | /health p99 ms (n) | event-loop delay p99 ms | RSS after c=16 MiB | CPU ms per request | mean batch | load avg |')
-  console.log('|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|')
+  console.log('| server | c | requests | errors | req/s | req/s per round | p50 ms | p50 per round | p95 ms | p99 ms | /health p99 ms (n) | health listener p99 ms | event-loop delay p99 ms | RSS after c=16 MiB | CPU ms per request | mean batch | load avg |')
+  console.log('|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|')
   for (const x of r.rows)
     console.log(
-      `| ${x.server} | ${x.concurrency} | ${x.requests} | ${x.errors} | ${f(x.rps)} | ${range(span(x.rps_rounds), 1)} | ${f(x.p50_ms)} | ${range(span(x.p50_rounds), 1)} | ${f(x.p95_ms)} | ${f(x.p99_ms)} | ${f(x.health_p99_ms)} (${x.health_samples}) | ${f(x.loop_lag_p99_ms)} | ${x.concurrency === 16 ? f(x.rss_mib, 0) : ''} | ${f(x.cpu_ms_per_request)} | ${f(x.mean_batch, 2)} | ${range(x.loadavg, 1)} |`,
+      `| ${x.server} | ${x.concurrency} | ${x.requests} | ${x.errors} | ${f(x.rps)} | ${range(span(x.rps_rounds), 1)} | ${f(x.p50_ms)} | ${range(span(x.p50_rounds), 1)} | ${f(x.p95_ms)} | ${f(x.p99_ms)} | ${f(x.health_p99_ms)} (${x.health_samples}) | ${x.listener_p99_ms === undefined ? '-' : f(x.listener_p99_ms)} | ${f(x.loop_lag_p99_ms)} | ${x.concurrency === 16 ? f(x.rss_mib, 0) : ''} | ${f(x.cpu_ms_per_request)} | ${f(x.mean_batch, 2)} | ${range(x.loadavg, 1)} |`,
     )
   if (!r.ratios.length) return
   console.log('\n| ratio (same run) | c | req/s | req/s, each round | p50 | p50, each round | RSS after c=16 |')

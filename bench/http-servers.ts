@@ -9,6 +9,8 @@ import { root } from './root.ts'
 export interface Server {
   name: string
   url: string
+  /** xrayops' health listener (its own port, served off the event loop), when it has one. */
+  healthUrl?: string
   pid: number
   stop: () => Promise<void>
 }
@@ -26,7 +28,7 @@ export function loadImages(dir?: string): Uint8Array[] {
   return files.map((f) => new Uint8Array(readFileSync(f)))
 }
 
-const started = async (name: string, port: number, p: Spawned): Promise<Server> => {
+const started = async (name: string, port: number, p: Spawned, healthPort?: number): Promise<Server> => {
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
     if (p.child.exitCode === null) p.child.kill('SIGTERM')
@@ -38,7 +40,7 @@ const started = async (name: string, port: number, p: Spawned): Promise<Server> 
     await stop()
     throw e
   }
-  return { name, url, pid: p.child.pid!, stop }
+  return { name, url, ...(healthPort ? { healthUrl: `http://127.0.0.1:${healthPort}` } : {}), pid: p.child.pid!, stop }
 }
 
 /** `xrayops serve` on the shipped model, cache off, plus `flags`; `entry`: another CLI script (a bundle). */
@@ -49,10 +51,11 @@ export async function startXrayops(name: string, device: string, flags: string[]
   // `node:FLAG` among them: Node's flags instead of xrayops' own (`node:` alone: none).
   const nodeOwn = flags.filter((f) => f.startsWith('node:'))
   const node = nodeOwn.length ? nodeOwn.map((f) => f.slice(5)).filter(Boolean) : [...NODE_FLAGS]
-  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--device', device, '--cache-size', '0', '--log-level', 'warn', ...flags.filter((f) => !/^[A-Z_]+=/.test(f) && !f.startsWith('node:'))]
+  const healthPort = await freePort()
+  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--health-port', String(healthPort), '--device', device, '--cache-size', '0', '--log-level', 'warn', ...flags.filter((f) => !/^[A-Z_]+=/.test(f) && !f.startsWith('node:'))]
   // Started as `npm start` starts it: with Node's flags for xrayops.
   const child = spawn(process.execPath, [...node, entry ?? bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-  return started(name, port, captured(child))
+  return started(name, port, captured(child), healthPort)
 }
 
 const captured = (child: ReturnType<typeof spawn>): Spawned => {

@@ -3,7 +3,8 @@
  * loopback, at concurrency 1 and 16, in one run. Each server is its own child process (xrayops
  * with its prediction cache off, so every request runs the model); every round runs each load on
  * each server, alternating which server goes first, so load from other programs falls on both.
- * During each load a prober GETs /health every 20 ms: its p99 shows whether the event loop stays free.
+ * During each load a prober GETs /health every 20 ms: its p99 shows whether the event loop stays free;
+ * another GETs /health on xrayops' health listener (its own port, what probes use).
  *
  *   npm run bench:http -- [--rounds 3] [--requests 48] [--requests-c16 192] [--device cpu] [--json]
  *                         [--variant 'NAME=--flag value ENV=value ...']...   # more xrayops servers (levers)
@@ -53,15 +54,17 @@ try {
       const order = r % 2 ? [...servers].reverse() : servers
       for (const s of order) {
         const key = `${s.name}|${concurrency}`
-        const cell = cells.get(key) ?? { server: s.name, concurrency, rounds: [], health: [], loopLag: [], latencies: [], batches: [], loadavg: [] }
+        const cell = cells.get(key) ?? { server: s.name, concurrency, rounds: [], health: [], listener: [], loopLag: [], latencies: [], batches: [], loadavg: [] }
         cells.set(key, cell)
         const before = os.loadavg()[0]
         await loopLagP99(s.url) // resets the server's event-loop delay histogram
         const prober = probeHealth(s.url, 20)
+        const listener = s.healthUrl ? probeHealth(s.healthUrl, 20) : undefined
         const cpu0 = cpuMs(s.pid)
         const out = await runLoad(s.url, images, requests, concurrency, { timeoutMs: 60_000 })
         const cpu = cpuMs(s.pid) - cpu0
         cell.health.push(...(await prober.stop()))
+        if (listener) cell.listener.push(...(await listener.stop()))
         const lag = await loopLagP99(s.url)
         if (lag !== undefined) cell.loopLag.push(lag)
         cell.loadavg.push(before, os.loadavg()[0])

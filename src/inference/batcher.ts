@@ -23,7 +23,8 @@ export interface Deadline {
 }
 
 /** Runs one batch: one result per item, in order. */
-export type BatchRun<I, R> = (items: I[]) => Promise<{ results: R[]; preprocessMs: number; inferenceMs: number }>
+/** `waitMs`: time the run spent waiting inside the engine, counted in each item's queue time. */
+export type BatchRun<I, R> = (items: I[]) => Promise<{ results: R[]; preprocessMs: number; inferenceMs: number; waitMs?: number }>
 
 interface Waiting<I, R> {
   item: I
@@ -107,7 +108,7 @@ export class Batcher<I, R> {
     try {
       const out = await this.run(batch.map((w) => w.item))
       batch.forEach((w, i) =>
-        w.resolve({ result: out.results[i], queueMs: start - w.enqueued, preprocessMs: out.preprocessMs, inferenceMs: out.inferenceMs, batchSize: batch.length }),
+        w.resolve({ result: out.results[i], queueMs: start - w.enqueued + (out.waitMs ?? 0), preprocessMs: out.preprocessMs, inferenceMs: out.inferenceMs, batchSize: batch.length }),
       )
     } catch (e) {
       for (const w of batch) w.reject(e)

@@ -122,21 +122,24 @@ export class CpuEngine implements Engine {
     try {
       const outs: EngineOutput[] = []
       let preprocessMs = 0
+      let waitMs = 0
       // Runs of at most maxBatch images: the memory arena grows with the largest run.
       for (let i = 0; i < items.length; i += this.maxBatch) {
         const run = items.slice(i, i + this.maxBatch)
         const r = await this.runOnce(run)
         preprocessMs += r.prepMs
+        waitMs += r.waitMs
         outs.push({ count: run.length, logits: r.logits, cam: r.cam })
       }
-      return { output: concatOutputs(outs), preprocessMs, inferenceMs: performance.now() - t0 - preprocessMs }
+      return { output: concatOutputs(outs), preprocessMs, inferenceMs: performance.now() - t0 - preprocessMs - waitMs, waitMs }
     } catch (cause) {
       if (cause instanceof XrayError) throw cause
       throw new XrayError('INFERENCE_FAILED', `onnxruntime (CPU) inference failed: ${(cause as Error).message}`, { cause })
     }
   }
 
-  private async runOnce(items: (GrayImage | Float32Array)[]): Promise<{ logits: Float32Array; cam: Float32Array; prepMs: number }> {
+  /** One run; `waitMs`: how long it waited in its model worker's queue for the run before it. */
+  private async runOnce(items: (GrayImage | Float32Array)[]): Promise<{ logits: Float32Array; cam: Float32Array; prepMs: number; waitMs: number }> {
     const { outWidth: w, outHeight: h } = this.params
     const n = items.length
     if (this.local) {
@@ -145,15 +148,16 @@ export class CpuEngine implements Engine {
       items.forEach((it, i) => (it instanceof Float32Array ? input.set(it, i * this.size) : preprocessCpu(it, this.params, input, i * this.size)))
       const prepMs = performance.now() - t0
       const out = await this.mutex.run(() => runCpuSession(this.local!, this.model.manifest.input.name, input, [n, 3, h, w]))
-      return { ...out, prepMs }
+      return { ...out, prepMs, waitMs: 0 }
     }
     // The least busy model worker.
     const k = this.busy.indexOf(Math.min(...this.busy))
     this.busy[k]++
     try {
       const parts = items.map((it) => (it instanceof Float32Array ? it : { width: it.width, height: it.height, data: it.data }))
-      const r = await this.runners[k]!.ask<{ id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number }>({ op: 'run', parts, n })
-      return { logits: r.logits, cam: r.cam, prepMs: r.prepMs }
+      const sent = performance.now()
+      const r = await this.runners[k]!.ask<{ id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number; waitMs: number }>({ op: 'run', parts, n })
+      return { logits: r.logits, cam: r.cam, prepMs: r.prepMs, waitMs: Math.min(r.waitMs, performance.now() - sent) }
     } finally {
       this.busy[k]--
     }

@@ -421,7 +421,7 @@ export class PredictionService {
       this.metrics.inferenceDuration.observe(r.inferenceMs / 1000)
     }
     const results = items.map((_, i) => classify(r.output, i, this.model.manifest))
-    return { results, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs }
+    return { results, preprocessMs: r.preprocessMs, inferenceMs: r.inferenceMs, waitMs: r.waitMs }
   }
 }
 

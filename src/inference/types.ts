@@ -14,6 +14,8 @@ export interface EngineRun {
   /** Milliseconds spent preprocessing (host work and GPU submission) and running the model. */
   preprocessMs: number
   inferenceMs: number
+  /** Milliseconds the run waited inside the engine for an earlier one (a model worker's queue). */
+  waitMs?: number
 }
 
 /** One model on one device. Implementations serialize their own runs. */

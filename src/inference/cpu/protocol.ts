@@ -15,8 +15,8 @@ export interface Pixels {
 }
 
 export type Reply =
-  /** `prepMs`: preprocessing of the pixels among the parts; `ms`: the whole request. */
-  | { id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number }
+  /** `prepMs`: preprocessing of the pixels among the parts; `ms`: the whole run; `waitMs`: queued behind the run before it. */
+  | { id: number; ok: true; logits: Float32Array; cam: Float32Array; prepMs: number; ms: number; waitMs: number }
   | { id: number; ok: false; message: string }
 
 /** The first message of a worker: ready, or why it could not start. */

@@ -28,7 +28,7 @@ const batchInput = (n: number) => {
 
 const gray = (p: Pixels) => ({ ...p, format: 'png' as const, source: { bitDepth: 8 as const, channels: 1 } })
 
-async function handle(req: Request): Promise<Reply> {
+async function handle(req: Request, waitMs: number): Promise<Reply> {
   const t0 = performance.now()
   if (!session) throw new Error('this worker has no model')
   let input: Float32Array
@@ -40,7 +40,7 @@ async function handle(req: Request): Promise<Reply> {
   const prepMs = performance.now() - t0
   inUse.add(input)
   const out = await runCpuSession(session, setup.inputName, input, [req.n, 3, h, w]).finally(() => inUse.delete(input))
-  return { id: req.id, ok: true, logits: out.logits, cam: out.cam, prepMs, ms: performance.now() - t0 }
+  return { id: req.id, ok: true, logits: out.logits, cam: out.cam, prepMs, ms: performance.now() - t0, waitMs }
 }
 
 /** Opens the session, says ready, then answers requests in order. */
@@ -58,7 +58,8 @@ async function main() {
   // One request at a time, in order of arrival (the engine sends the next one before this one ends).
   let last: Promise<unknown> = Promise.resolve()
   port.on('message', (req: Request) => {
-    last = last.then(() => handle(req)).then(
+    const arrived = performance.now()
+    last = last.then(() => handle(req, performance.now() - arrived)).then(
       (reply) => port.postMessage(reply),
       (e: unknown) => port.postMessage({ id: req.id, ok: false, message: (e as Error).message } satisfies Reply),
     )
