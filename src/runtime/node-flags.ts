@@ -1,6 +1,6 @@
 /**
  * Node's own flags for xrayops: the single executable is built with them (its execArgv), and
- * `npm start` passes the same (package.json; a test keeps the two equal).
+ * `npm start` passes the same (package.json; a test keeps them equal).
  *
  * `--initial-old-space-size=64`: V8 starts no major collection while its old generation holds
  * under 64 MB. A model server keeps about 16 MB alive, and every request in flight for longer than
@@ -9,3 +9,17 @@
  * request (docs/BENCHMARKS.md, section 6). The heap may now hold up to 64 MB before one.
  */
 export const NODE_FLAGS = ['--initial-old-space-size=64'] as const
+
+/**
+ * glibc's malloc settings for a model server: two arenas (not 8 per core: libvips' and
+ * onnxruntime's threads would each keep their own), and blocks from 128 KiB (decoded images,
+ * request bodies) mapped on their own, so that memory freed after a burst goes back to the system
+ * (docs/OPERATIONS.md). glibc reads them only at start: the systemd units, the container and the
+ * pod set them, and so does `npm start`.
+ */
+export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const
+
+/** `npm start`'s command line: the environment and Node's flags above, then `xrayops serve`. */
+export const START_COMMAND = `${Object.entries(MALLOC_ENV)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(' ')} node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`

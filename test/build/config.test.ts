@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import config from '../../build.config.ts'
 import { expand, repoRoot, resolveAssets } from '../../scripts/build/config.ts'
 import { nativePlugin } from '../../scripts/build/native-plugin.ts'
-import { NODE_FLAGS } from '../../src/runtime/node-flags.ts'
+import { NODE_FLAGS, START_COMMAND } from '../../src/runtime/node-flags.ts'
 
 describe('build.config.ts', () => {
   it('names files that exist, each landing on its own path', () => {
@@ -32,9 +32,11 @@ describe('build.config.ts', () => {
     for (const p of config.patches) expect(fs.readFileSync(path.join(repoRoot, p.file), 'utf8').split(p.find).length - 1, p.file).toBe(1)
   })
 
-  it("passes Node's flags for xrayops to `npm start` too", () => {
+  it("gives `npm start` Node's flags for xrayops and glibc's settings for a model server", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-    expect(pkg.scripts.start).toBe(`node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`)
+    expect(pkg.scripts.start).toBe(START_COMMAND)
+    expect(START_COMMAND).toContain(`node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`)
+    expect(START_COMMAND).toContain('MALLOC_ARENA_MAX=2')
   })
 
   it('expands * within one path segment', () => {

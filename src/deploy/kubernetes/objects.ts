@@ -1,5 +1,6 @@
 import { baseEnv, configMount, configVolume, containerSecurity, type K8sObject, podBase, scratchMounts, scratchVolumes } from './pod.ts'
 import { APP_DIR, CONFIG_MAP, GATEWAY, type K8sOptions, MODEL, PART_OF } from './options.ts'
+import { MALLOC_ENV } from '../../runtime/node-flags.ts'
 
 const meta = (o: K8sOptions, name: string, labels: Record<string, string> = {}) => ({ name, namespace: o.namespace, labels: { ...PART_OF, ...labels } })
 const nameLabel = (component: string) => ({ 'app.kubernetes.io/name': component })
@@ -52,9 +53,8 @@ export function modelDeployment(o: K8sOptions, instance: string, extra: { labels
                 { name: 'DEVICE', value: 'gpu' },
                 { name: 'PORT', value: String(o.modelPort) },
                 { name: 'XRAYOPS_HEALTH_PORT', value: String(o.modelHealthPort) },
-                // glibc: two malloc arenas, large blocks mapped on their own (docs/OPERATIONS.md: memory after a burst).
-                { name: 'MALLOC_ARENA_MAX', value: '2' },
-                { name: 'MALLOC_MMAP_THRESHOLD_', value: '131072' },
+                // glibc's malloc settings for a model server (src/runtime/node-flags.ts).
+                ...Object.entries(MALLOC_ENV).map(([name, value]) => ({ name, value })),
                 // The NVIDIA container toolkit mounts the Vulkan driver only for the graphics capability.
                 { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,utility,graphics' },
               ],

@@ -1,6 +1,7 @@
 import { type Line, renderUnit, type Section } from './ini.ts'
 import { commonHardening, gpuDevices, noDevices } from './hardening.ts'
 import type { SystemdOptions, UnitLimits } from './options.ts'
+import { MALLOC_ENV } from '../../runtime/node-flags.ts'
 
 export const UNIT = {
   gateway: 'xrayops-gateway.service',
@@ -92,10 +93,8 @@ export function modelTemplateUnit(o: SystemdOptions): string {
         ['Type', 'exec'],
         ...identity(o),
         ['Environment', 'XRAYOPS_ENVIRONMENT=%i'],
-        // glibc: two malloc arenas, and blocks from 128 KiB (decoded images) mapped on their own, so that
-        // memory freed after a burst goes back to the system (docs/OPERATIONS.md).
-        ['Environment', 'MALLOC_ARENA_MAX=2'],
-        ['Environment', 'MALLOC_MMAP_THRESHOLD_=131072'],
+        // glibc's malloc settings for a model server (src/runtime/node-flags.ts).
+        ...Object.entries(MALLOC_ENV).map(([k, v]): [string, string] => ['Environment', `${k}=${v}`]),
         ...env,
         // HOST, PORT, XRAYOPS_HEALTH_PORT and (once deployed) MODEL_PATH of this colour.
         ['EnvironmentFile', `${o.configDir}/model-%i.env`],
