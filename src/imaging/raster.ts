@@ -86,12 +86,11 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   if (format === 'jpeg' && side && Math.min(width, height) > side)
     // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
     pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
-  // libvips decodes on libuv's pool while the integrity check walks the file on this thread; the
+  // libvips decodes on libuv's pool while the integrity check walks the file on this thread (the
+  // decode is handed to the pool first: the walk holds this thread from its first byte); the
   // check's verdict comes first, and the pixels of a file it refuses are dropped unused.
-  const [checked, decoded] = await Promise.allSettled([
-    checkIntegrity(input, format),
-    pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }),
-  ])
+  const decoding = pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
+  const [checked, decoded] = await Promise.allSettled([checkIntegrity(input, format), decoding])
   if (checked.status === 'rejected') throw checked.reason
   if (decoded.status === 'rejected') throw decodeFailure(format, decoded.reason, input)
   const raw: { data: Buffer; info: OutputInfo } = decoded.value
