@@ -43,7 +43,7 @@ export const KEYS: readonly KeySpec[] = [
   spec('performance.decodeConcurrency', int(0, 1024), 0, { env: 'XRAYOPS_DECODE_CONCURRENCY', flag: 'decode-concurrency' }),
   spec('performance.cpuWorkers', int(0, 64), 1, { env: 'XRAYOPS_CPU_WORKERS', flag: 'cpu-workers' }),
   spec('performance.cpuThreads', int(0, 1024), 1, { env: 'XRAYOPS_CPU_THREADS', flag: 'cpu-threads' }),
-  spec('performance.cpuBatchSize', int(1, 256), 2, { env: 'XRAYOPS_CPU_BATCH_SIZE', flag: 'cpu-batch-size' }),
+  spec('performance.cpuBatchSize', int(1, 256), 1, { env: 'XRAYOPS_CPU_BATCH_SIZE', flag: 'cpu-batch-size' }),
   spec('performance.cpuMemoryArena', bool, true, { env: 'XRAYOPS_CPU_MEMORY_ARENA', flag: 'cpu-memory-arena' }),
   spec('performance.cpuSpin', bool, false, { env: 'XRAYOPS_CPU_SPIN', flag: 'cpu-spin' }),
   spec('performance.computeNice', int(0, 19), 10, { env: 'XRAYOPS_COMPUTE_NICE', flag: 'compute-nice' }),

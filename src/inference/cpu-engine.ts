@@ -19,7 +19,7 @@ export interface CpuEngineOptions extends CpuSessionOptions {
 /** Runs handed to a model worker at a time (see the constructor). */
 const RUNS_PER_WORKER = 2
 
-export const defaultCpuOptions = (): CpuEngineOptions => ({ threads: os.availableParallelism(), workers: 1, maxBatch: 2, memoryArena: true })
+export const defaultCpuOptions = (): CpuEngineOptions => ({ threads: 1, workers: 1, maxBatch: 1, memoryArena: true })
 
 /**
  * CPU engine: TypeScript preprocessing (the same math as the WGSL passes) and onnxruntime-node's

@@ -43,7 +43,8 @@ export async function startEngine(model: LoadedModel, params: PreprocessParams, 
   const mode = opts.device
   const cpu = () => {
     const workers = opts.cpu?.workers ?? 1
-    const threads = opts.cpu?.threads || Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)))
+    // 0: the cores divided among the workers; 1 by default (performance.cpu_threads).
+    const threads = opts.cpu?.threads === 0 ? Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers))) : (opts.cpu?.threads ?? 1)
     return CpuEngine.create(model, params, { ...opts.cpu, workers, threads, nice: opts.computeNice ?? 0 })
   }
   if (mode === 'cpu') return { engine: await cpu() }
