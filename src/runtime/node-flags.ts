@@ -11,15 +11,14 @@
 export const NODE_FLAGS = ['--initial-old-space-size=64'] as const
 
 /**
- * glibc's malloc settings for a model server: two arenas (not 8 per core: libvips' and
- * onnxruntime's threads would each keep their own), and blocks from 128 KiB (decoded images,
- * request bodies) mapped on their own, so that memory freed after a burst goes back to the system
- * (docs/OPERATIONS.md). glibc reads them only at start: the systemd units, the container and the
- * pod set them, and so does `npm start`.
+ * glibc's malloc settings for a model server installed as a service: two arenas (not 8 per core:
+ * libvips' and onnxruntime's threads would each keep their own), and blocks from 128 KiB mapped on
+ * their own, so that memory freed after a burst goes back to the system (docs/OPERATIONS.md).
+ * glibc reads them only at start: the systemd units, the container and the pod set them. They cost
+ * CPU (the mapped blocks are faulted in afresh each time: 5 to 13% of the throughput on 2 cores,
+ * docs/BENCHMARKS.md), so `npm start` leaves glibc's defaults.
  */
 export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const
 
-/** `npm start`'s command line: the environment and Node's flags above, then `xrayops serve`. */
-export const START_COMMAND = `${Object.entries(MALLOC_ENV)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(' ')} node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`
+/** `npm start`'s command line: Node's flags above, then `xrayops serve`. */
+export const START_COMMAND = `node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`
