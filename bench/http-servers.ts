@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { bin, freePort, waitFor200, type Spawned } from '../test/helpers/process.ts'
-import { NODE_FLAGS } from '../src/runtime/node-flags.ts'
+import { NODE_FLAGS, SERVE_ENV } from '../src/runtime/node-flags.ts'
 import { root } from './root.ts'
 
 export interface Server {
@@ -46,16 +46,16 @@ const started = async (name: string, port: number, p: Spawned, healthPort?: numb
 /** `xrayops serve` on the shipped model, cache off, plus `flags`; `entry`: another CLI script (a bundle). */
 export async function startXrayops(name: string, device: string, flags: string[], entry?: string): Promise<Server> {
   const port = await freePort()
-  // `NAME=value` among the flags is an environment variable for the server (MALLOC_ARENA_MAX=2, as
-  // the units set it), `unset:NAME` one it goes without.
-  const env: Record<string, string | undefined> = { ...Object.fromEntries(flags.filter((f) => /^[A-Z_]+=/.test(f)).map((f) => f.split(/=(.*)/s).slice(0, 2) as [string, string])) }
+  // `NAME=value` among the flags is an environment variable for the server, `unset:NAME` one it goes
+  // without: it has `npm start`'s by default (SERVE_ENV).
+  const env: Record<string, string | undefined> = { ...SERVE_ENV, ...Object.fromEntries(flags.filter((f) => /^[A-Z_]+=/.test(f)).map((f) => f.split(/=(.*)/s).slice(0, 2) as [string, string])) }
   for (const f of flags.filter((f) => f.startsWith('unset:'))) env[f.slice(6)] = undefined
   // `node:FLAG` among them: Node's flags instead of xrayops' own (`node:` alone: none).
   const nodeOwn = flags.filter((f) => f.startsWith('node:'))
   const node = nodeOwn.length ? nodeOwn.map((f) => f.slice(5)).filter(Boolean) : [...NODE_FLAGS]
   const healthPort = await freePort()
   const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--health-port', String(healthPort), '--device', device, '--cache-size', '0', '--log-level', 'warn', ...flags.filter((f) => !/^[A-Z_]+=/.test(f) && !f.startsWith('node:') && !f.startsWith('unset:'))]
-  // Started as `npm start` starts it: with Node's flags for xrayops.
+  // Started as `npm start` starts it: with its environment and Node's flags for xrayops.
   const childEnv = { ...process.env, ...env }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k]
   const child = spawn(process.execPath, [...node, entry ?? bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv })

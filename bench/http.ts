@@ -5,11 +5,11 @@
  * each server, alternating which server goes first, so load from other programs falls on both.
  * During each load a prober GETs /health every 20 ms: its p99 shows whether the event loop stays free;
  * another GETs /health on xrayops' health listener (its own port, what probes use). xrayops runs as
- * `npm start` runs it: with Node's flags for xrayops (src/runtime/node-flags.ts).
+ * `npm start` runs it: with its environment and Node's flags (src/runtime/node-flags.ts).
  *
  *   npm run bench:http -- [--rounds 3] [--requests 48] [--requests-c16 192] [--device cpu] [--json]
  *                         [--variant 'NAME=--flag value ENV=value ...']...   # more xrayops servers (levers)
- *                         # in a variant: `node:FLAG` replaces Node's flags for xrayops (`node:` alone: none)
+ *                         # in a variant: `unset:ENV` drops npm start's ENV, `node:FLAG` replaces its Node flags (`node:` alone: none)
  *                         [--images DIR] [--no-plain] [--xrayops CLI.mjs]   # CLI.mjs: a bundled CLI (scripts/gpu-check.sh)
  */
 import os from 'node:os'

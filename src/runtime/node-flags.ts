@@ -11,14 +11,22 @@
 export const NODE_FLAGS = ['--initial-old-space-size=64'] as const
 
 /**
- * glibc's malloc settings for a model server installed as a service: two arenas (not 8 per core:
- * libvips' and onnxruntime's threads would each keep their own), and blocks from 128 KiB mapped on
- * their own, so that memory freed after a burst goes back to the system (docs/OPERATIONS.md).
- * glibc reads them only at start: the systemd units, the container and the pod set them. They cost
- * CPU (the mapped blocks are faulted in afresh each time: 5 to 13% of the throughput on 2 cores,
- * docs/BENCHMARKS.md), so `npm start` leaves glibc's defaults.
+ * glibc's malloc settings for the model server, which glibc reads only at start. Two arenas (not 8
+ * per core, one taken by each busy thread: libvips', onnxruntime's, the event loop's): 45-50 MiB
+ * less resident after load, at no cost in throughput (docs/BENCHMARKS.md, section 6). `npm start`
+ * sets it.
  */
-export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const
+export const SERVE_ENV = { MALLOC_ARENA_MAX: '2' } as const
 
-/** `npm start`'s command line: Node's flags above, then `xrayops serve`. */
-export const START_COMMAND = `node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`
+/**
+ * What the systemd units, the container and the pod set: SERVE_ENV, and blocks from 128 KiB mapped
+ * on their own, so that memory freed after a burst goes back to the system (docs/OPERATIONS.md,
+ * "Memory"). That costs CPU (such blocks are faulted in afresh each time: 5 to 13% of the
+ * throughput at 16 concurrent requests on 2 cores), the price of a bounded footprint on a shared host.
+ */
+export const MALLOC_ENV = { ...SERVE_ENV, MALLOC_MMAP_THRESHOLD_: '131072' } as const
+
+/** `npm start`'s command line: SERVE_ENV and Node's flags above, then `xrayops serve`. */
+export const START_COMMAND = `${Object.entries(SERVE_ENV)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(' ')} node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`

@@ -32,10 +32,10 @@ describe('build.config.ts', () => {
     for (const p of config.patches) expect(fs.readFileSync(path.join(repoRoot, p.file), 'utf8').split(p.find).length - 1, p.file).toBe(1)
   })
 
-  it("gives `npm start` Node's flags for xrayops", () => {
+  it("gives `npm start` Node's flags and glibc's settings for the model server", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     expect(pkg.scripts.start).toBe(START_COMMAND)
-    expect(START_COMMAND).toBe(`node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`)
+    expect(START_COMMAND).toBe(`MALLOC_ARENA_MAX=2 node ${NODE_FLAGS.join(' ')} bin/xrayops.mjs serve`)
   })
 
   it('expands * within one path segment', () => {
