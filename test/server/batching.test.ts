@@ -31,8 +31,9 @@ describe('dynamic batching under 64 concurrent requests', () => {
   beforeAll(async () => {
     images = await sixtyFourImages()
     // Cache off, so the concurrent answers are computed again rather than looked up.
-    // No window (the default): batches form while the engine is busy.
-    s = await start({ performance: { enableBatching: true, batchSize: 16, cacheSize: 0 } })
+    // No window (the default): batches form while the engine is busy. The CPU engine runs one
+    // image at a time by default (cpu_batch_size 1); runs of up to 4 here.
+    s = await start({ performance: { enableBatching: true, batchSize: 16, cacheSize: 0, cpuBatchSize: 4 } })
     await s.loaded
   })
   afterAll(() => s?.close())
