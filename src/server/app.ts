@@ -20,7 +20,6 @@ import { uiRoutes } from './routes/ui.ts'
 
 const log = logger('http')
 
-
 export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record<string, unknown>) => void } = {}) {
   const app = new Hono<AppEnv>()
   app.use(requestId())
