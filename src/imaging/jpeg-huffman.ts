@@ -1,5 +1,6 @@
 /** The entropy-coded data of a JPEG scan (ITU T.81 F.2.2) and its Huffman tables, for src/imaging/jpeg-verify.ts. */
 import { ImageFault } from './fault.ts'
+import { giveBytes, takeBytes } from './scratch.ts'
 
 /**
  * One stretch of a scan's entropy-coded data (up to the next marker: a restart or the end),
@@ -7,7 +8,7 @@ import { ImageFault } from './fault.ts'
  * windows. Bits past the data read as zeros; using them is a fault: the data ended early.
  */
 export class ScanData {
-  /** The data, then at least 8 zero bytes. */
+  /** The data, then at least 8 zero bytes (a buffer from scratch.ts: `release` when done). */
   readonly d: Uint8Array
   readonly dv: DataView
   /** Bits of data, and the next bit to use. */
@@ -19,8 +20,8 @@ export class ScanData {
     private readonly b: Uint8Array,
     start: number,
   ) {
-    this.d = new Uint8Array(b.length - start + 8)
-    this.dv = new DataView(this.d.buffer)
+    this.d = takeBytes(b.length - start + 8)
+    this.dv = new DataView(this.d.buffer, this.d.byteOffset, this.d.byteLength)
     this.load(start)
   }
 
@@ -50,6 +51,11 @@ export class ScanData {
   private leftover(): number {
     if (this.end >= this.b.length) throw new ImageFault(true, 'the file ends inside the image data')
     return (this.nbits - this.bitpos) >> 3
+  }
+
+  /** Gives the buffer back for the next scan; nothing reads this afterwards. */
+  release(): void {
+    giveBytes(this.d)
   }
 
   /** Drops the byte's padding bits and expects restart marker `marker` next. */

@@ -10,6 +10,7 @@
 import { ImageFault } from './fault.ts'
 import { HuffmanTable, ScanData } from './jpeg-huffman.ts'
 import { walkMcus, type ScanPlan } from './jpeg-walk.ts'
+import type { ScaledGray } from './jpeg-scaled.ts'
 
 interface Component { id: number; h: number; v: number; tq: number }
 interface Frame { precision: number; width: number; height: number; comps: Component[]; hmax: number; vmax: number }
@@ -21,8 +22,12 @@ const SLICE_MS = 1
 
 const u16 = (b: Uint8Array, i: number) => (b[i]! << 8) | b[i + 1]!
 
-/** Rejects with ImageFault when the file is cut short or its data contradicts its header; resolves to whether it was walked. */
-export async function verifyJpeg(b: Uint8Array): Promise<boolean> {
+/**
+ * Rejects with ImageFault when the file is cut short or its data contradicts its header; resolves
+ * to whether it was walked. A `sink` made for this file's frame receives a one-component image's
+ * blocks as they are walked (src/imaging/jpeg-scaled.ts).
+ */
+export async function verifyJpeg(b: Uint8Array, sink?: ScaledGray): Promise<boolean> {
   const quant: (Uint16Array | undefined)[] = []
   const dc: (HuffmanTable | undefined)[] = []
   const ac: (HuffmanTable | undefined)[] = []
@@ -49,6 +54,7 @@ export async function verifyJpeg(b: Uint8Array): Promise<boolean> {
     if (m === 0xdb) readQuant(seg, quant)
     else if (m === 0xc4) readHuffman(seg, dc, ac)
     else if (m === 0xdd) restart = seg.length >= 2 ? u16(seg, 0) : 0
+    else if (sink && (m === 0xe0 || m === 0xe2) && !libjpegPlain(m, seg)) sink.plain = false
     else if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
       if (frame) throw new ImageFault(false, 'the file has more than one frame header')
       frame = readFrame(seg)
@@ -56,12 +62,20 @@ export async function verifyJpeg(b: Uint8Array): Promise<boolean> {
       if ((m !== 0xc0 && m !== 0xc1) || frame.height === 0) return false
     } else if (m === 0xda) {
       if (!frame) throw new ImageFault(false, 'a scan comes before the frame header')
-      i = await walkScan(b, end, seg, frame, quant, dc, ac, restart)
+      i = await walkScan(b, end, seg, frame, quant, dc, ac, restart, sink)
       walked = true
       continue
     }
     i = end
   }
+}
+
+const ascii = (seg: Uint8Array, text: string) => text.split('').every((ch, k) => seg[k] === ch.charCodeAt(0))
+
+/** False for an APP0 or APP2 segment after which libvips' pixels differ: an ICC profile (converted), a JFIF version libjpeg warns of. */
+function libjpegPlain(m: number, seg: Uint8Array): boolean {
+  if (m === 0xe2) return !ascii(seg, 'ICC_PROFILE\0')
+  return !ascii(seg, 'JFIF\0') || seg[5] === 1
 }
 
 function readQuant(seg: Uint8Array, quant: (Uint16Array | undefined)[]) {
@@ -102,7 +116,7 @@ function readFrame(seg: Uint8Array): Frame {
 }
 
 /** Walks one scan's entropy-coded data from `start`; returns where the next marker begins. */
-async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant: (Uint16Array | undefined)[], dc: (HuffmanTable | undefined)[], ac: (HuffmanTable | undefined)[], restart: number): Promise<number> {
+async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame, quant: (Uint16Array | undefined)[], dc: (HuffmanTable | undefined)[], ac: (HuffmanTable | undefined)[], restart: number, sink?: ScaledGray): Promise<number> {
   const ns = seg[0] ?? 0
   if (ns < 1 || ns > 4 || seg.length < 1 + 2 * ns + 3) throw new ImageFault(false, 'the scan header is malformed')
   // |DCT coefficient| of 8-bit samples is at most 1024 (12-bit: 16384), DC and AC alike; a
@@ -134,24 +148,35 @@ async function walkScan(b: Uint8Array, start: number, seg: Uint8Array, f: Frame,
     mcus,
     needs: `${mcus} ${unit} blocks a ${f.width}x${f.height} image needs`,
   }
-  const r = new ScanData(b, start)
-  let slice = performance.now()
-  for (let m = 0; m < mcus; ) {
-    if (restart && m > 0 && m % restart === 0) {
-      r.restart(((m / restart - 1) & 7) + 0xd0)
-      plan.pred.fill(0)
-    }
-    const to = Math.min(mcus, m + YIELD_EVERY, restart ? (Math.floor(m / restart) + 1) * restart : mcus)
-    walkMcus(r, m, to, plan)
-    // The walk runs on the main thread: every YIELD_EVERY MCUs, once it has held it SLICE_MS, it
-    // lets other requests (health checks) in.
-    if (to < mcus && Math.floor(to / YIELD_EVERY) !== Math.floor(m / YIELD_EVERY) && performance.now() - slice >= SLICE_MS) {
-      await new Promise(setImmediate)
-      slice = performance.now()
-    }
-    m = to
+  if (sink) {
+    // Quantizers above 255 (16-bit tables) would take the reduced IDCT's integer sums past 32 bits.
+    if (f.comps.length === 1 && f.precision === 8 && sink.width === f.width && sink.height === f.height && Math.max(...comps[0]!.q) <= 255) {
+      sink.q = comps[0]!.q
+      plan.sink = sink
+    } else sink.plain = false
   }
-  return r.finish(`${mcus} ${unit}`)
+  const r = new ScanData(b, start)
+  try {
+    let slice = performance.now()
+    for (let m = 0; m < mcus; ) {
+      if (restart && m > 0 && m % restart === 0) {
+        r.restart(((m / restart - 1) & 7) + 0xd0)
+        plan.pred.fill(0)
+      }
+      const to = Math.min(mcus, m + YIELD_EVERY, restart ? (Math.floor(m / restart) + 1) * restart : mcus)
+      walkMcus(r, m, to, plan)
+      // The walk runs on the main thread: every YIELD_EVERY MCUs, once it has held it SLICE_MS, it
+      // lets other requests (health checks) in.
+      if (to < mcus && Math.floor(to / YIELD_EVERY) !== Math.floor(m / YIELD_EVERY) && performance.now() - slice >= SLICE_MS) {
+        await new Promise(setImmediate)
+        slice = performance.now()
+      }
+      m = to
+    }
+    return r.finish(`${mcus} ${unit}`)
+  } finally {
+    r.release()
+  }
 }
 
 /**

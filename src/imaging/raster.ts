@@ -15,6 +15,9 @@ import { ImageFault } from './fault.ts'
 import { verifyJpeg } from './jpeg-verify.ts'
 import { verifyPng } from './png-verify.ts'
 import { jpegFrame } from './jpeg-frame.ts'
+import { ScaledGray, type ScaleDenom } from './jpeg-scaled.ts'
+import { shrinkOnLoad } from './shrink.ts'
+import { reduceLinear } from './vips-reduce.ts'
 
 /**
  * What the caller will do with the pixels, so a decoder may deliver fewer. Decoders that cannot
@@ -47,11 +50,14 @@ function plainJpeg(input: Uint8Array): Pick<Metadata, 'width' | 'height' | 'dept
   return { width: f.width, height: f.height, depth: 'uchar', channels: f.components as 1 | 3 }
 }
 
-/** The file must hold exactly the pixels its header claims: pixels that were not in it are never classified. */
-async function checkIntegrity(input: Uint8Array, format: 'png' | 'jpeg'): Promise<void> {
+/**
+ * The file must hold exactly the pixels its header claims: pixels that were not in it are never
+ * classified. A `sink` takes a gray JPEG's pixels at a reduced scale as the check walks it.
+ */
+async function checkIntegrity(input: Uint8Array, format: 'png' | 'jpeg', sink?: ScaledGray): Promise<void> {
   try {
     if (format === 'png') await verifyPng(input)
-    else await verifyJpeg(input)
+    else await verifyJpeg(input, sink)
   } catch (e) {
     if (!(e instanceof ImageFault)) throw e
     const f = format.toUpperCase()
@@ -83,6 +89,15 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb'
   let pipeline = sharp(input, opts)
   const side = hint.minSide
+  const scale = format === 'jpeg' && side ? shrinkOnLoad(width, height, side) : 1
+  let checked = false
+  if (scale > 1 && meta.channels === 1 && isSequential(input)) {
+    // A gray sequential JPEG that libvips would shrink on load: the integrity walk decodes it at
+    // that scale itself (the same pixels), and only the small image goes on to the linear reduce.
+    const image = await inTurn(() => walkDecode(input, width, height, scale as ScaleDenom, side!))
+    if (image) return image
+    checked = true // whole, but libvips' pixels would differ (an ICC profile, say): libvips decodes it
+  }
   if (format === 'jpeg' && side && Math.min(width, height) > side)
     // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
     pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
@@ -90,8 +105,8 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   // decode is handed to the pool first: the walk holds this thread from its first byte); the
   // check's verdict comes first, and the pixels of a file it refuses are dropped unused.
   const decoding = pipeline.removeAlpha().toColourspace(space).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
-  const [checked, decoded] = await Promise.allSettled([checkIntegrity(input, format), decoding])
-  if (checked.status === 'rejected') throw checked.reason
+  const [check, decoded] = await Promise.allSettled([checked || checkIntegrity(input, format), decoding])
+  if (check.status === 'rejected') throw check.reason
   if (decoded.status === 'rejected') throw decodeFailure(format, decoded.reason, input)
   const raw: { data: Buffer; info: OutputInfo } = decoded.value
   const { info, data } = raw
@@ -111,4 +126,39 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
       ...(info.width !== width || info.height !== height ? { scaledFrom: { width, height } } : {}),
     },
   }
+}
+
+/** SOF0 or SOF1: the frames the integrity walk decodes (jpeg-verify.ts). */
+const isSequential = (input: Uint8Array) => {
+  const sof = jpegFrame(input)?.sof
+  return sof === 0xc0 || sof === 0xc1
+}
+
+/**
+ * These decodes run one at a time: they share the event loop in any case (the walk yields every
+ * millisecond), so side by side each would finish later and hold its buffers longer.
+ */
+let turn: Promise<unknown> = Promise.resolve()
+function inTurn<T>(f: () => Promise<T>): Promise<T> {
+  const mine = turn.then(f)
+  turn = mine.catch(() => undefined)
+  return mine
+}
+
+/** The image from the walk's own reduced decode; undefined when libvips has to decode it (its integrity is checked). */
+async function walkDecode(input: Uint8Array, width: number, height: number, scale: ScaleDenom, side: number): Promise<GrayImage | undefined> {
+  const sink = new ScaledGray(width, height, scale)
+  try {
+    await checkIntegrity(input, 'jpeg', sink)
+    return sink.plain && sink.complete ? reduced(sink, side, width, height) : undefined
+  } finally {
+    sink.release()
+  }
+}
+
+/** The walk's reduced pixels through libvips' linear reduce (ported: vips-reduce.ts), as sharp's resize after a shrink-on-load. */
+function reduced(sink: ScaledGray, side: number, width: number, height: number): GrayImage {
+  // The shrink left after the DCT scaling is below 2.5 (shrink.ts), inside what the port covers.
+  const r = reduceLinear(sink.padded, sink.outWidth, sink.outHeight, side, sink.stride)
+  return { width: r.width, height: r.height, data: r.data, format: 'jpeg', source: { bitDepth: 8, channels: 1, scaledFrom: { width, height } } }
 }

@@ -61,7 +61,9 @@ describe('compute thread priorities', () => {
       // The model worker and the intra-op thread onnxruntime started from it.
       expect(lowered.length).toBeGreaterThanOrEqual(2)
       expect(os.getPriority(process.pid)).toBe(before.get(process.pid))
-      // libvips' decoders, found by name (a scan a second) once the decode started them.
+      // libvips' decoders, found by name (a scan a second) once a decode started them: a 224 px
+      // JPEG is decoded by libvips (an original-size gray one by the integrity walk itself).
+      await s.predict(readFixture('xray-224/NORMAL/IM-0005-0001.jpeg'), { source: 'eval', noCache: true })
       expect(threadsNamed('libvips worker').length).toBeGreaterThan(0)
       await expect.poll(() => threadsNamed('libvips worker').every((t) => t.nice === 5), { timeout: 5_000 }).toBe(true)
     } finally {
