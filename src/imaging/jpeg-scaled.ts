@@ -96,11 +96,14 @@ export class ScaledGray {
     giveBytes(this.padded)
   }
 
-  /** The reduced IDCT of the next block (raster order), then its coefficients cleared; `ac` 0: only its DC was set. */
-  block(ac: number): void {
-    if (ac === 0) this.flat(this.at)
-    else if (this.scale === 4) this.idct2(this.at)
-    else if (this.scale === 2) this.idct4(this.at)
+  /**
+   * The reduced IDCT of the next block (raster order), then its coefficients cleared. `cols`: the
+   * columns in which the walk stored an AC value the IDCT reads (bit x for column x); 0: only the DC.
+   */
+  block(cols: number): void {
+    if (cols === 0) this.flat(this.at)
+    else if (this.scale === 4) this.idct2(this.at, cols)
+    else if (this.scale === 2) this.idct4(this.at, cols)
     else this.padded[this.at] = LIMIT[descale(this.coef[0]!, 3) & 1023]!
     this.blocks++
     this.at += this.side
@@ -120,29 +123,31 @@ export class ScaledGray {
 
   // Pass 1 runs in 32-bit integers: with quantizers up to 255 the walk's range checks bound every
   // dequantized coefficient below 2^12, so no sum reaches 2^31. Pass 2 may pass 2^32: doubles.
+  // A column with no AC value is its DC (column 0) or nothing; when only column 0 has any, every
+  // row of the second pass is flat.
 
   /** jpeg_idct_2x2: 2x2 pixels from rows and columns 0, 1, 3, 5, 7 (which it clears for the next block). */
-  private idct2(at: number): void {
+  private idct2(at: number, cols: number): void {
     const c = this.coef
     const ws = this.ws
     for (let i = 0; i < 5; i++) {
       const x = COLS2[i]!
-      const z0 = c[x]!, z1 = c[8 + x]!, z3 = c[24 + x]!, z5 = c[40 + x]!, z7 = c[56 + x]!
-      c[x] = 0
-      if ((z1 | z3 | z5 | z7) === 0) {
-        ws[x] = ws[8 + x] = z0 << 2
+      if ((cols & (1 << x)) === 0) {
+        ws[x] = ws[8 + x] = x === 0 ? c[0]! << 2 : 0
         continue
       }
-      c[8 + x] = c[24 + x] = c[40 + x] = c[56 + x] = 0
+      const z0 = c[x]!, z1 = c[8 + x]!, z3 = c[24 + x]!, z5 = c[40 + x]!, z7 = c[56 + x]!
+      c[x] = c[8 + x] = c[24 + x] = c[40 + x] = c[56 + x] = 0
       const t10 = z0 << 15
       const t0 = z7 * -F0_720 + z5 * F0_850 + z3 * -F1_272 + z1 * F3_624
       ws[x] = (t10 + t0 + 4096) >> 13
       ws[8 + x] = (t10 - t0 + 4096) >> 13
     }
     const out = this.padded
+    const flatRows = (cols & ~1) === 0
     for (let r = 0, o = at; r < 16; r += 8, o += this.stride) {
       const w1 = ws[r + 1]!, w3 = ws[r + 3]!, w5 = ws[r + 5]!, w7 = ws[r + 7]!
-      if ((w1 | w3 | w5 | w7) === 0) {
+      if (flatRows || (w1 | w3 | w5 | w7) === 0) {
         out[o] = out[o + 1] = LIMIT[((ws[r]! + 16) >> 5) & 1023]!
         continue
       }
@@ -154,18 +159,17 @@ export class ScaledGray {
   }
 
   /** jpeg_idct_4x4: 4x4 pixels from all rows and columns but 4 (which it clears for the next block). */
-  private idct4(at: number): void {
+  private idct4(at: number, cols: number): void {
     const c = this.coef
     const ws = this.ws
     for (let i = 0; i < 7; i++) {
       const x = COLS4[i]!
-      const z0 = c[x]!, z1 = c[8 + x]!, z2 = c[16 + x]!, z3 = c[24 + x]!, z5 = c[40 + x]!, z6 = c[48 + x]!, z7 = c[56 + x]!
-      c[x] = 0
-      if ((z1 | z2 | z3 | z5 | z6 | z7) === 0) {
-        ws[x] = ws[8 + x] = ws[16 + x] = ws[24 + x] = z0 << 2
+      if ((cols & (1 << x)) === 0) {
+        ws[x] = ws[8 + x] = ws[16 + x] = ws[24 + x] = x === 0 ? c[0]! << 2 : 0
         continue
       }
-      c[8 + x] = c[16 + x] = c[24 + x] = c[40 + x] = c[48 + x] = c[56 + x] = 0
+      const z0 = c[x]!, z1 = c[8 + x]!, z2 = c[16 + x]!, z3 = c[24 + x]!, z5 = c[40 + x]!, z6 = c[48 + x]!, z7 = c[56 + x]!
+      c[x] = c[8 + x] = c[16 + x] = c[24 + x] = c[40 + x] = c[48 + x] = c[56 + x] = 0
       const t0 = z0 << 14
       const t2 = z2 * F1_847 + z6 * -F0_765
       const t10 = t0 + t2, t12 = t0 - t2
@@ -177,9 +181,10 @@ export class ScaledGray {
       ws[16 + x] = (t12 - o0 + 2048) >> 12
     }
     const out = this.padded
+    const flatRows = (cols & ~1) === 0
     for (let r = 0, o = at; r < 32; r += 8, o += this.stride) {
       const w1 = ws[r + 1]!, w2 = ws[r + 2]!, w3 = ws[r + 3]!, w5 = ws[r + 5]!, w6 = ws[r + 6]!, w7 = ws[r + 7]!
-      if ((w1 | w2 | w3 | w5 | w6 | w7) === 0) {
+      if (flatRows || (w1 | w2 | w3 | w5 | w6 | w7) === 0) {
         out[o] = out[o + 1] = out[o + 2] = out[o + 3] = LIMIT[((ws[r]! + 16) >> 5) & 1023]!
         continue
       }

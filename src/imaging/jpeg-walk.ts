@@ -40,6 +40,8 @@ const SHIFT = 32 - LOOK
 const NO_NEED = new Uint8Array(80).fill(64)
 const NO_COEF = new Int32Array(65)
 const NO_Q = new Uint16Array(64)
+/** Per natural position, the bit of its column (0 for the spare slot 64): a block's mask of columns with an AC value. */
+const COLUMN_BIT = Uint8Array.from({ length: 65 }, (_, n) => (n < 64 ? 1 << (n & 7) : 0))
 
 /** Walks MCUs [from, to) of the scan; throws ImageFault at the first fault. */
 export function walkMcus(sd: ScanData, from: number, to: number, p: ScanPlan): void {
@@ -97,8 +99,9 @@ export function walkMcus(sd: ScanData, from: number, to: number, p: ScanPlan): v
           diff = v < 1 << (s - 1) ? v - (1 << s) + 1 : v
         }
       }
-      // AC: run/size codes to the end of the block; value bits skipped (read when a sink needs them).
-      let ac = 0
+      // AC: run/size codes to the end of the block, each value stored (see above); `cols`: the
+      // columns of the values a sink's IDCT reads (COLUMN_BIT), so it can skip the empty ones.
+      let cols = 0
       for (let k = 1; k < 64; ) {
         w = dv.getUint32(bitpos >>> 3) << (bitpos & 7)
         const pe = acPairs[w >>> SHIFT]!
@@ -112,7 +115,7 @@ export function walkMcus(sd: ScanData, from: number, to: number, p: ScanPlan): v
           k += (pe >> 4) & 15
           if (size1 > lim[k]!) throw outOfRange(k, size1, p)
           coef[need[k]!] = extend((w >>> (32 - ((pe >> 16) & 15))) & ((1 << size1) - 1), size1) * qz[k]!
-          ac |= 64 - need[k]!
+          cols |= COLUMN_BIT[need[k]!]!
           if (++k === 64) {
             bitpos += (pe >> 16) & 15 // the block ends with the first: the second code is the next block's
             break
@@ -123,7 +126,7 @@ export function walkMcus(sd: ScanData, from: number, to: number, p: ScanPlan): v
           k += (pe >> 12) & 15
           if (size2 > lim[k]!) throw outOfRange(k, size2, p)
           coef[need[k]!] = extend((w >>> (32 - (pe >>> 20))) & ((1 << size2) - 1), size2) * qz[k]!
-          ac |= 64 - need[k]!
+          cols |= COLUMN_BIT[need[k]!]!
           k++
           continue
         }
@@ -143,14 +146,14 @@ export function walkMcus(sd: ScanData, from: number, to: number, p: ScanPlan): v
         if (size > lim[k]!) throw outOfRange(k, size, p)
         if (bitpos > nbits) throw ends(m, p) // inside the value
         coef[need[k]!] = valueAt(dv, bitpos - size, size) * qz[k]!
-        ac |= 64 - need[k]!
+        cols |= COLUMN_BIT[need[k]!]!
         k++
       }
       const dcValue = (pred[c]! += diff)
       if (Math.abs(dcValue * q) > limit + q) throw new ImageFault(false, `block ${m} of ${p.mcus} has a DC value out of the range of any image`)
       if (sink !== undefined) {
         coef[0] = dcValue * q
-        sink.block(ac)
+        sink.block(cols)
       }
     }
   }
