@@ -87,7 +87,6 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
   const sixteen = meta.depth === 'ushort'
   const gray = (meta.channels ?? 3) <= 2
   const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb'
-  let pipeline = sharp(input, opts)
   const side = hint.minSide
   const scale = format === 'jpeg' && side ? shrinkOnLoad(width, height, side) : 1
   let checked = false
@@ -98,6 +97,7 @@ export async function decodeRaster(input: Uint8Array, format: 'png' | 'jpeg', li
     if (image) return image
     checked = true // whole, but libvips' pixels would differ (an ICC profile, say): libvips decodes it
   }
+  let pipeline = sharp(input, opts)
   if (format === 'jpeg' && side && Math.min(width, height) > side)
     // fit 'outside': the shorter side lands on `side`. sharp picks the DCT scale (1/2, 1/4, 1/8) and reduces the rest.
     pipeline = pipeline.resize({ width: side, height: side, fit: 'outside', withoutEnlargement: true, kernel: 'linear', fastShrinkOnLoad: true })
