@@ -10,8 +10,8 @@ import { runInNewContext } from 'node:vm'
 
 let collect: (() => void) | undefined
 
-/** V8's full collection (`gc`), exposed at run time when the process was not started with --expose-gc. */
-function fullGc(): () => void {
+/** V8's full collection (`gc`) for this thread, exposed at run time when the process was not started with --expose-gc. */
+export function fullGc(): () => void {
   if (!collect) {
     const g = (globalThis as { gc?: () => void }).gc
     if (g) collect = g

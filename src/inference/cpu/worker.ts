@@ -8,6 +8,7 @@ import { preprocessCpu } from '../../preprocess/cpu.ts'
 import type { Hello, Pixels, Reply, Request, WorkerSetup } from './protocol.ts'
 import { createCpuSession, runCpuSession, type CpuSession } from './session.ts'
 import { niceThisThread } from '../../runtime/priority.ts'
+import { fullGc } from '../../runtime/idle-gc.ts'
 
 const setup = workerData as WorkerSetup
 const port = parentPort!
@@ -49,7 +50,11 @@ async function main() {
     // Before the session starts its threads: they inherit this thread's niceness.
     niceThisThread(setup.session.nice ?? 0)
     session = await createCpuSession(setup.model, setup.session)
-    ;(setup as { model?: Uint8Array }).model = undefined // onnxruntime holds its own copy of the weights
+    // onnxruntime holds its own copy of the weights. This thread's copy of the model file (15 MB,
+    // outside V8's heap) is garbage now, but nothing here allocates enough to start a collection:
+    // without one it stays resident for the life of the server.
+    ;(setup as { model?: Uint8Array }).model = undefined
+    fullGc()()
     port.postMessage({ ready: true } satisfies Hello)
   } catch (e) {
     port.postMessage({ ready: false, message: (e as Error).message } satisfies Hello)
