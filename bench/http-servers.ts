@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { bin, freePort, waitFor200, type Spawned } from '../test/helpers/process.ts'
 import { NODE_FLAGS, SERVE_ENV } from '../src/runtime/node-flags.ts'
 import { root } from './root.ts'
@@ -89,25 +90,56 @@ export function rssMiB(pid: number): number | undefined {
   return m ? Number(m[1]) / 1024 : undefined
 }
 
-/** GETs `url`/health every `everyMs` until stopped; resolves the latencies (ms). */
-export function probeHealth(url: string, everyMs: number) {
-  const times: number[] = []
-  let on = true
-  const loop = (async () => {
-    while (on) {
-      const t0 = performance.now()
-      try {
-        const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })
-        await r.arrayBuffer()
-      } catch {}
-      times.push(performance.now() - t0)
-      await new Promise((r) => setTimeout(r, everyMs))
-    }
-  })()
+/**
+ * The prober's loop, in a thread of its own: on the load generator's event loop, a probe's time
+ * would include the load generator's own delays (16 uploads and their answers in flight), which
+ * are not the server's.
+ */
+const PROBE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { url, everyMs } = workerData
+const times = []
+let on = true
+parentPort.once('message', () => (on = false))
+const probe = async () => {
+  const t0 = performance.now()
+  try {
+    const r = await fetch(url + '/health', { signal: AbortSignal.timeout(10_000) })
+    await r.arrayBuffer()
+  } catch {}
+  return performance.now() - t0
+}
+;(async () => {
+  await probe() // not counted: the thread's first fetch compiles and connects
+  parentPort.postMessage('ready')
+  while (on) {
+    times.push(await probe())
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+  parentPort.postMessage(times)
+})()
+`
+
+/**
+ * GETs `url`/health every `everyMs` from a thread of its own, once that thread has made one probe
+ * (not counted); `stop()` resolves the latencies (ms).
+ */
+export async function probeHealth(url: string, everyMs: number) {
+  const worker = new Worker(PROBE, { eval: true, workerData: { url, everyMs } })
+  const messages: unknown[] = []
+  let wake = () => {}
+  worker.on('message', (m) => {
+    messages.push(m)
+    wake()
+  })
+  const failed = new Promise<never>((_, reject) => worker.once('error', reject))
+  const next = () => Promise.race([failed, new Promise<unknown>((r) => (messages.length ? r(messages.shift()) : (wake = () => r(messages.shift()))))])
+  await next() // ready
   return {
     stop: async () => {
-      on = false
-      await loop
+      worker.postMessage('stop')
+      const times = (await next()) as number[]
+      await worker.terminate()
       return times
     },
   }

@@ -3,7 +3,7 @@
  * loopback, at concurrency 1 and 16, in one run. Each server is its own child process (xrayops
  * with its prediction cache off, so every request runs the model); every round runs each load on
  * each server, alternating which server goes first, so load from other programs falls on both.
- * During each load a prober GETs /health every 20 ms: its p99 shows whether the event loop stays free;
+ * During each load a prober, in a thread of its own, GETs /health every 20 ms: its p99 shows whether the event loop stays free;
  * another GETs /health on xrayops' health listener (its own port, what probes use). xrayops runs as
  * `npm start` runs it: with its environment and Node's flags (src/runtime/node-flags.ts).
  *
@@ -60,8 +60,8 @@ try {
         cells.set(key, cell)
         const before = os.loadavg()[0]
         await loopLagP99(s.url) // resets the server's event-loop delay histogram
-        const prober = probeHealth(s.url, 20)
-        const listener = s.healthUrl ? probeHealth(s.healthUrl, 20) : undefined
+        const prober = await probeHealth(s.url, 20)
+        const listener = s.healthUrl ? await probeHealth(s.healthUrl, 20) : undefined
         const cpu0 = cpuMs(s.pid)
         const out = await runLoad(s.url, images, requests, concurrency, { timeoutMs: 60_000 })
         const cpu = cpuMs(s.pid) - cpu0
