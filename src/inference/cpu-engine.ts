@@ -1,7 +1,7 @@
 import os from 'node:os'
 import { XrayError } from '../errors/index.ts'
 import type { GrayImage } from '../imaging/decode.ts'
-import type { LoadedModel } from '../models/manifest.ts'
+import { loadModel, type LoadedModel } from '../models/manifest.ts'
 import { preprocessCpu } from '../preprocess/cpu.ts'
 import type { PreprocessParams } from '../preprocess/params.ts'
 import { WorkerClient } from './cpu/client.ts'
@@ -27,6 +27,9 @@ function shared(data: Uint8Array): Uint8Array {
   return out
 }
 
+/** Reads a model file again (for a new worker); made out here so that it holds the path only, not the first load's bytes. */
+const reloader = (manifestPath: string) => async () => (await loadModel(manifestPath)).bytes
+
 /** Runs handed to a model worker at a time (see the constructor). */
 const RUNS_PER_WORKER = 2
 
@@ -50,7 +53,7 @@ export class CpuEngine implements Engine {
   private readonly busy: number[]
 
   private constructor(
-    private readonly model: LoadedModel,
+    private readonly inputName: string,
     private readonly params: PreprocessParams,
     private readonly opts: CpuEngineOptions,
     private readonly local?: CpuSession,
@@ -69,14 +72,18 @@ export class CpuEngine implements Engine {
   static async create(model: LoadedModel, params: PreprocessParams, options: Partial<CpuEngineOptions> = {}): Promise<CpuEngine> {
     const opts = { ...defaultCpuOptions(), ...options }
     try {
-      if (opts.workers === 0) return await new CpuEngine(model, params, opts, await createCpuSession(model.bytes, opts)).reserved()
+      const inputName = model.manifest.input.name
+      if (opts.workers === 0) return await new CpuEngine(inputName, params, opts, await createCpuSession(model.bytes, opts)).reserved()
       const session = { threads: opts.threads, memoryArena: opts.memoryArena, nice: opts.nice, spin: opts.spin }
-      const runners = Array.from({ length: opts.workers }, () => new WorkerClient({ role: 'model', model: model.bytes, inputName: model.manifest.input.name, params, session }))
+      // Once its worker runs, an engine keeps no copy of the model file (15 MB for the shipped one): a
+      // worker started after one died reads it again, checked against the manifest's sha256.
+      const reload = reloader(model.manifestPath)
+      const runners = Array.from({ length: opts.workers }, () => new WorkerClient({ role: 'model', model: model.bytes, inputName, params, session }, reload))
       await Promise.all(runners.map((w) => w.start())).catch(async (e) => {
         await Promise.all(runners.map((w) => w.close()))
         throw e
       })
-      return await new CpuEngine(model, params, opts, undefined, runners).reserved()
+      return await new CpuEngine(inputName, params, opts, undefined, runners).reserved()
     } catch (cause) {
       throw new XrayError('MODEL_INVALID', `onnxruntime cannot load model ${model.manifest.name}: ${(cause as Error).message}`, { cause })
     }
@@ -93,7 +100,7 @@ export class CpuEngine implements Engine {
     const n = this.maxBatch
     const { outWidth: w, outHeight: h } = this.params
     try {
-      if (this.local) await runCpuSession(this.local, this.model.manifest.input.name, zeros(), [n, 3, h, w])
+      if (this.local) await runCpuSession(this.local, this.inputName, zeros(), [n, 3, h, w])
       else await Promise.all(this.runners.map((r) => r.ask({ op: 'run', parts: [zeros()], n })))
     } catch (e) {
       await this.close()
@@ -158,7 +165,7 @@ export class CpuEngine implements Engine {
       const input = new Float32Array(n * this.size)
       items.forEach((it, i) => (it instanceof Float32Array ? input.set(it, i * this.size) : preprocessCpu(it, this.params, input, i * this.size)))
       const prepMs = performance.now() - t0
-      const out = await this.mutex.run(() => runCpuSession(this.local!, this.model.manifest.input.name, input, [n, 3, h, w]))
+      const out = await this.mutex.run(() => runCpuSession(this.local!, this.inputName, input, [n, 3, h, w]))
       return { ...out, prepMs, waitMs: 0 }
     }
     // The least busy model worker.

@@ -16,18 +16,36 @@ export class WorkerClient {
   private next = 0
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
   private closed = false
+  /** The model file's bytes for the next start: held until a worker has started, then read again by `reload` (a new worker after one died). */
+  private model?: Uint8Array
+  private readonly setup: Omit<WorkerSetup, 'model'>
 
-  constructor(private readonly setup: WorkerSetup) {}
+  constructor(
+    setup: WorkerSetup,
+    private readonly reload?: () => Promise<Uint8Array>,
+  ) {
+    const { model, ...rest } = setup
+    this.model = model
+    this.setup = rest
+  }
 
   /** Starts the worker (if not running) and waits until it is ready. */
   start(): Promise<Worker> {
-    this.worker ??= this.spawn()
+    if (!this.worker) {
+      const w = this.spawn()
+      this.worker = w
+      // One that could not start (its model could not be read again, say): the next request tries anew.
+      w.catch(() => {
+        if (this.worker === w) this.worker = undefined
+      })
+    }
     return this.worker
   }
 
   private async spawn(): Promise<Worker> {
+    const model = this.model ?? (await this.reload!())
     // No execArgv: the worker runs plain JavaScript and needs none of the main thread's loaders.
-    const w = new Worker(await workerScript(), { workerData: this.setup, execArgv: [] })
+    const w = new Worker(await workerScript(), { workerData: { ...this.setup, model } satisfies WorkerSetup, execArgv: [] })
     const ready = new Promise<Worker>((resolve, reject) => {
       w.once('message', (hello: Hello) => {
         if (hello.ready) resolve(w)
@@ -60,6 +78,8 @@ export class WorkerClient {
     return ready.then((worker) => {
       worker.unref()
       this.running = worker
+      // The worker's session holds the weights: with a way to read them again, this thread lets its copy go.
+      if (this.reload) this.model = undefined
       return worker
     })
   }
