@@ -4,7 +4,8 @@
  * with its prediction cache off, so every request runs the model); every round runs each load on
  * each server, alternating which server goes first, so load from other programs falls on both.
  * During each load a prober, in a thread of its own, GETs /health every 20 ms: its p99 shows whether the event loop stays free;
- * another GETs /health on xrayops' health listener (its own port, what probes use). xrayops runs as
+ * a second GETs /health on xrayops' health listener (its own port, what probes use), or on the
+ * plain server's port again, so that both servers answer the same probe traffic. xrayops runs as
  * `npm start` runs it: with its environment and Node's flags (src/runtime/node-flags.ts).
  *
  *   npm run bench:http -- [--rounds 3] [--requests 48] [--requests-c16 192] [--device cpu] [--json]
@@ -61,12 +62,12 @@ try {
         const before = os.loadavg()[0]
         await loopLagP99(s.url) // resets the server's event-loop delay histogram
         const prober = await probeHealth(s.url, 20)
-        const listener = s.healthUrl ? await probeHealth(s.healthUrl, 20) : undefined
+        const second = await probeHealth(s.healthUrl ?? s.url, 20)
         const cpu0 = cpuMs(s.pid)
         const out = await runLoad(s.url, images, requests, concurrency, { timeoutMs: 60_000 })
         const cpu = cpuMs(s.pid) - cpu0
         cell.health.push(...(await prober.stop()))
-        if (listener) cell.listener.push(...(await listener.stop()))
+        ;(s.healthUrl ? cell.listener : cell.health).push(...(await second.stop()))
         const lag = await loopLagP99(s.url)
         if (lag !== undefined) cell.loopLag.push(lag)
         cell.loadavg.push(before, os.loadavg()[0])
