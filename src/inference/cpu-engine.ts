@@ -28,7 +28,14 @@ function shared(data: Uint8Array): Uint8Array {
 }
 
 /** Reads a model file again (for a new worker); made out here so that it holds the path only, not the first load's bytes. */
-const reloader = (manifestPath: string) => async () => (await loadModel(manifestPath)).bytes
+const reloader = (manifestPath: string) => async () => {
+  try {
+    return (await loadModel(manifestPath)).bytes
+  } catch (e) {
+    // The server's own failure, not the client's: the model it was started with is gone or changed.
+    throw new XrayError('INFERENCE_FAILED', `the CPU model worker cannot be restarted: ${(e as Error).message}`, { cause: e })
+  }
+}
 
 /** Runs handed to a model worker at a time (see the constructor). */
 const RUNS_PER_WORKER = 2
