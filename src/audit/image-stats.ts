@@ -7,7 +7,7 @@
  * training profile (scripts/build-drift-profile.ts) is computed by this same code.
  */
 import type { GrayImage } from '../imaging/decode.ts'
-import { qualityFlags, type QualityFlag } from '../imaging/quality.ts'
+import { levelCounts, qualityFlags, type QualityFlag } from '../imaging/quality.ts'
 
 /** Bins of the intensity histogram: 32 bins of 8 gray levels. */
 export const HIST_BINS = 32
@@ -28,10 +28,11 @@ export interface ImageStats {
 /** The image sampled on a `width` x `height` grid (nearest source pixel to each cell centre). */
 export function sampleGrid(img: GrayImage, width: number, height: number): GrayImage {
   const out = new Uint8Array(width * height)
+  const src = img.data
   const cols = Int32Array.from({ length: width }, (_, x) => Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / width)))
-  for (let y = 0; y < height; y++) {
+  for (let y = 0, o = 0; y < height; y++) {
     const row = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / height)) * img.width
-    for (let x = 0; x < width; x++) out[y * width + x] = img.data[row + cols[x]!]!
+    for (let x = 0; x < width; x++, o++) out[o] = src[row + cols[x]!]!
   }
   return { ...img, width, height, data: out }
 }
@@ -40,9 +41,8 @@ const round = (x: number, digits = 3) => Number(x.toFixed(digits))
 
 /** Statistics of a sampled image (sampleGrid). */
 export function statsOf(sample: GrayImage): ImageStats {
-  const levels = new Float64Array(256)
-  for (let i = 0; i < sample.data.length; i++) levels[sample.data[i]!]++
   const n = sample.data.length
+  const levels = levelCounts(sample.data)
   let sum = 0
   let sq = 0
   for (let v = 0; v < 256; v++) {

@@ -19,27 +19,27 @@ const LATERAL = new Set(['LL', 'RL', 'LAT', 'LATERAL', 'LLO', 'RLO'])
 
 const GRID = 32
 
-/** Mean gray level of each cell of a GRID x GRID partition of the image. */
+/** Mean gray level of each cell of a GRID x GRID partition of the image (pixel x is in column floor(x * GRID / width), rows alike). */
 function cellMeans(img: GrayImage): Float64Array {
   const { width, height, data } = img
-  // Integer sums: a cell of up to 16 million pixels fits (255 x 2^24 < 2^32).
-  const sum = new Uint32Array(GRID * GRID)
-  const count = new Uint32Array(GRID * GRID)
-  const col = Int32Array.from({ length: width }, (_, x) => Math.floor((x * GRID) / width))
-  const rowSum = new Uint32Array(GRID)
+  // Each cell column is a run of pixels: [start[c], start[c + 1]). Summed run by run, with no look-up per pixel.
+  const start = Int32Array.from({ length: GRID + 1 }, (_, c) => Math.floor((c * width + GRID - 1) / GRID))
+  // Exact integer sums (doubles hold any image the decode limits allow).
+  const sum = new Float64Array(GRID * GRID)
+  const rows = new Float64Array(GRID)
   for (let y = 0; y < height; y++) {
-    const row = Math.floor((y * GRID) / height) * GRID
+    const r = Math.floor((y * GRID) / height)
+    rows[r]++
     const base = y * width
-    rowSum.fill(0)
-    for (let x = 0; x < width; x++) rowSum[col[x]!] += data[base + x]!
-    for (let c = 0; c < GRID; c++) sum[row + c] += rowSum[c]!
-    for (let c = 0; c < GRID; c++) count[row + c]++
+    const cells = r * GRID
+    for (let c = 0; c < GRID; c++) {
+      let s = 0
+      for (let x = base + start[c]!, end = base + start[c + 1]!; x < end; x++) s += data[x]!
+      sum[cells + c] += s
+    }
   }
-  // Columns per cell: each row of a cell holds the same count of pixels.
-  const perRow = new Uint32Array(GRID)
-  for (let x = 0; x < width; x++) perRow[col[x]!]++
   const means = new Float64Array(GRID * GRID)
-  for (let i = 0; i < means.length; i++) means[i] = sum[i]! / (count[i]! * perRow[i % GRID]! || 1)
+  for (let i = 0; i < means.length; i++) means[i] = sum[i]! / (rows[(i / GRID) | 0]! * (start[(i % GRID) + 1]! - start[i % GRID]!) || 1)
   return means
 }
 
@@ -62,14 +62,31 @@ export function invertedScore(img: GrayImage): number {
   return region(cells, 0.44, 0.56, 0.25, 0.75) - lungs
 }
 
+/** How many pixels have each gray level 0-255. */
+export function levelCounts(data: Uint8Array): Float64Array {
+  const n = data.length
+  // Four histograms filled in turn, merged after: consecutive pixels of the same level do not wait on each other's count.
+  const four = new Uint32Array(1024)
+  let i = 0
+  for (; i + 3 < n; i += 4) {
+    four[data[i]!]++
+    four[256 + data[i + 1]!]++
+    four[512 + data[i + 2]!]++
+    four[768 + data[i + 3]!]++
+  }
+  for (; i < n; i++) four[data[i]!]++
+  const counts = new Float64Array(256)
+  for (let v = 0; v < 256; v++) counts[v] = four[v]! + four[256 + v]! + four[512 + v]! + four[768 + v]!
+  return counts
+}
+
 /** 1st to 99th percentile spread of the gray levels. */
 export function contrastSpread(img: GrayImage): number {
-  const hist = new Uint32Array(256)
-  const data = img.data
-  for (let i = 0; i < data.length; i++) hist[data[i]!]++
+  const hist = levelCounts(img.data)
+  const n = img.data.length
   const at = (q: number) => {
     let acc = 0
-    for (let v = 0; v < 256; v++) if ((acc += hist[v]) >= q * img.data.length) return v
+    for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= q * n) return v
     return 255
   }
   return at(0.99) - at(0.01)

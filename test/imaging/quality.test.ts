@@ -69,3 +69,68 @@ describe('each flag, on a real image made to trigger it', () => {
     expect(await flagsOf(await sepia(sharp(xray).resize(180).negate()))).toEqual(['upsampled', 'colour', 'inverted'])
   })
 })
+
+describe('the statistics behind the flags', () => {
+  // The straightforward definitions: every pixel looked up in its cell, one histogram.
+  const GRID = 32
+  function referenceCells(width: number, height: number, data: Uint8Array): Float64Array {
+    const sum = new Float64Array(GRID * GRID)
+    const count = new Float64Array(GRID * GRID)
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const cell = Math.floor((y * GRID) / height) * GRID + Math.floor((x * GRID) / width)
+        sum[cell] += data[y * width + x]!
+        count[cell]++
+      }
+    return sum.map((s, i) => s / (count[i] || 1))
+  }
+  const region = (cells: Float64Array, x0: number, x1: number, y0: number, y1: number) => {
+    let s = 0
+    let n = 0
+    for (let y = Math.floor(y0 * GRID); y < Math.ceil(y1 * GRID); y++) for (let x = Math.floor(x0 * GRID); x < Math.ceil(x1 * GRID); x++, n++) s += cells[y * GRID + x]!
+    return s / n
+  }
+  const referenceInverted = (w: number, h: number, d: Uint8Array) => {
+    const cells = referenceCells(w, h, d)
+    return region(cells, 0.44, 0.56, 0.25, 0.75) - (region(cells, 0.15, 0.4, 0.25, 0.65) + region(cells, 0.6, 0.85, 0.25, 0.65)) / 2
+  }
+  function referenceSpread(d: Uint8Array): number {
+    const hist = new Array<number>(256).fill(0)
+    for (const v of d) hist[v]++
+    const at = (q: number) => {
+      let acc = 0
+      for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= q * d.length) return v
+      return 255
+    }
+    return at(0.99) - at(0.01)
+  }
+  let seed = 7
+  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 255
+
+  it.each([
+    [1, 1],
+    [3, 5],
+    [31, 33],
+    [32, 32],
+    [33, 31],
+    [100, 7],
+    [7, 100],
+    [316, 224],
+    [2001, 13],
+  ])('%ix%i: the same values as the per-pixel definitions', async (width, height) => {
+    const { contrastSpread, invertedScore } = await import('../../src/imaging/quality.ts')
+    // Random levels, and a smooth picture (runs of equal levels), each a different shape of histogram.
+    for (const data of [Uint8Array.from({ length: width * height }, random), Uint8Array.from({ length: width * height }, (_, i) => ((i % width) + Math.floor(i / width)) & 255)]) {
+      const img = { width, height, data, format: 'png' as const, source: { bitDepth: 8 as const, channels: 1 } }
+      expect(contrastSpread(img)).toBe(referenceSpread(data))
+      expect(invertedScore(img)).toBe(referenceInverted(width, height, data))
+    }
+  })
+
+  it('a real X-ray: the same values as the per-pixel definitions', async () => {
+    const { contrastSpread, invertedScore } = await import('../../src/imaging/quality.ts')
+    const img = await decodeImage(xray, undefined, { minSide: 224 })
+    expect(contrastSpread(img)).toBe(referenceSpread(img.data))
+    expect(invertedScore(img)).toBe(referenceInverted(img.width, img.height, img.data))
+  })
+})
