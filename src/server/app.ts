@@ -40,15 +40,14 @@ export function createApp(ctx: ServerContext, opts: { accessLog?: (entry: Record
   // The prediction bodies: read with their limits and their share of the memory budget.
   for (const path of ['/v1/predict', '/v1/predict/batch', '/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']) app.use(path, admitBody(ctx))
   const limit = ctx.config.limits.maxBodyBytes
-  app.use(
-    '/v*',
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new XrayError('INPUT_TOO_LARGE', `the request body exceeds ${limit} bytes`)
-      },
-    }),
-  )
+  const bounded = bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      throw new XrayError('INPUT_TOO_LARGE', `the request body exceeds ${limit} bytes`)
+    },
+  })
+  // Bodies admitBody has read were held to the same limit as they arrived.
+  app.use('/v*', (c, next) => (c.get('body') ? next() : bounded(c, next)))
   app.route('/', predictRoutes(ctx))
   app.route('/', oipRoutes(ctx))
   app.route('/', feedbackRoutes(ctx))

@@ -41,3 +41,11 @@ export async function readImages(c: Context<AppEnv>, opts: { many: boolean }): P
   if (files.length === 0) throw new XrayError('BAD_REQUEST', opts.many ? 'the multipart body has no file fields' : 'the multipart body has no file field named "image"')
   return files
 }
+
+const utf8 = new TextDecoder()
+
+/** A JSON body: from the bytes admitBody read (the prediction routes), else from the Request. Throws on text that is not JSON. */
+export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const read = c.get('body')
+  return read ? JSON.parse(utf8.decode(read)) : await c.req.json()
+}

@@ -4,6 +4,7 @@ import type { AppEnv, ServerContext } from '../context.ts'
 import { heatmapJson } from '../heatmap-query.ts'
 import { parseInferRequest } from '../oip-request.ts'
 import { clientOf } from '../client.ts'
+import { readJson } from '../body.ts'
 
 /**
  * The Open Inference Protocol v2 (KServe / Triton), JSON form. Inputs: one tensor, either BYTES
@@ -68,7 +69,7 @@ export function oipRoutes(ctx: ServerContext) {
   const infer = async (c: Context<AppEnv>) => {
     const service = ctx.readyService()
     const m = checkName(c)!
-    const body: unknown = await c.req.json().catch(() => {
+    const body: unknown = await readJson(c).catch(() => {
       throw new XrayError('BAD_REQUEST', 'the body must be JSON: {"inputs": [{"name", "shape", "datatype", "data"}]}')
     })
     const req = parseInferRequest(body, m.input, ctx.config.limits.maxBatchImages)
