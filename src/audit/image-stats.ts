@@ -7,7 +7,7 @@
  * training profile (scripts/build-drift-profile.ts) is computed by this same code.
  */
 import type { GrayImage } from '../imaging/decode.ts'
-import { levelCounts, qualityFlags, type QualityFlag } from '../imaging/quality.ts'
+import { levelCounts, levelPercentile, qualityFlags, type QualityFlag } from '../imaging/quality.ts'
 
 /** Bins of the intensity histogram: 32 bins of 8 gray levels. */
 export const HIST_BINS = 32
@@ -50,14 +50,9 @@ export function statsOf(sample: GrayImage): ImageStats {
     sq += v * v * levels[v]!
   }
   const mean = sum / n
-  const percentile = (q: number) => {
-    let acc = 0
-    for (let v = 0; v < 256; v++) if ((acc += levels[v]!) >= q * n) return v
-    return 255
-  }
   const h = new Array<number>(HIST_BINS).fill(0)
   for (let v = 0; v < 256; v++) h[v >> 3]! += levels[v]!
-  return { h, n, mean: round(mean), std: round(Math.sqrt(Math.max(0, sq / n - mean * mean))), p1: percentile(0.01), p99: percentile(0.99) }
+  return { h, n, mean: round(mean), std: round(Math.sqrt(Math.max(0, sq / n - mean * mean))), p1: levelPercentile(levels, n, 0.01), p99: levelPercentile(levels, n, 0.99) }
 }
 
 /**

@@ -80,16 +80,18 @@ export function levelCounts(data: Uint8Array): Float64Array {
   return counts
 }
 
+/** The lowest gray level at or below which a fraction `q` of the `n` pixels of `counts` (levelCounts) lie. */
+export function levelPercentile(counts: Float64Array, n: number, q: number): number {
+  let acc = 0
+  for (let v = 0; v < 256; v++) if ((acc += counts[v]!) >= q * n) return v
+  return 255
+}
+
 /** 1st to 99th percentile spread of the gray levels. */
 export function contrastSpread(img: GrayImage): number {
-  const hist = levelCounts(img.data)
+  const counts = levelCounts(img.data)
   const n = img.data.length
-  const at = (q: number) => {
-    let acc = 0
-    for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= q * n) return v
-    return 255
-  }
-  return at(0.99) - at(0.01)
+  return levelPercentile(counts, n, 0.99) - levelPercentile(counts, n, 0.01)
 }
 
 /** The flags for a decoded image fed to a model whose input is `input` (width x height). A clean X-ray gets []. */
